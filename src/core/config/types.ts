@@ -1,0 +1,35 @@
+/** The one experiment configuration shared by the CLI, the URL state and the GUI. */
+import type { OptimizerConfig } from '../schedule';
+
+export type Precision = 'f64' | 'f32' | 'df64' | 'dd';
+export type Backend = 'cpu' | 'gpu';
+
+export const PRECISIONS: readonly Precision[] = ['f32', 'df64', 'f64', 'dd'];
+export const BACKENDS: readonly Backend[] = ['cpu', 'gpu'];
+/** Which backend can run which precision. */
+export const BACKEND_PRECISIONS: Record<Backend, readonly Precision[]> = {
+  cpu: ['f64', 'f32', 'dd'],
+  gpu: ['f32', 'df64'],
+};
+
+export type LossSpec =
+  | { fourier: { a: number[]; b: number[] } }
+  | { preset: string }
+  | { expression: string; harmonics: number };
+
+export type InitSpec =
+  | { points: [number, number][] }
+  | { ring: { count: number; radius: number } }
+  | { grid: { count: [number, number]; extent: [number, number, number, number] } }
+  | { random: { count: number; seed: number; radius: [number, number] } };
+
+export interface ExperimentConfig {
+  loss: LossSpec;
+  optimizer: OptimizerConfig;
+  init: InitSpec;
+  steps: number;
+  sampleEvery: number;
+  driftTolerance: number;
+  precision: Precision;
+  backend: Backend;
+}
