@@ -4,7 +4,7 @@
  * one `shaders/trajectory_f32.wgsl` uses, so the float32 instance mirrors the GPU.
  */
 import type { Arith } from './arith';
-import { gradient, type FourierLoss, type LossCoefficients, lossCoefficients } from './loss';
+import { type FourierLoss, gradient, type LossCoefficients, lossCoefficients } from './loss';
 import type { ExponentialSchedule } from './schedule';
 
 export interface RunState<T> {

@@ -37,7 +37,14 @@ export function scaledCoefficientsDD(loss: FourierLoss): {
   kkb: DD[];
 } {
   const K = loss.a.length;
-  const out = { a: [] as DD[], b: [] as DD[], ka: [] as DD[], kb: [] as DD[], kka: [] as DD[], kkb: [] as DD[] };
+  const out = {
+    a: [] as DD[],
+    b: [] as DD[],
+    ka: [] as DD[],
+    kb: [] as DD[],
+    kka: [] as DD[],
+    kkb: [] as DD[],
+  };
   for (let i = 0; i < K; i++) {
     const k = i + 1;
     const a = new DD(loss.a[i], 0);

@@ -101,7 +101,9 @@ export function toExponential(opt: OptimizerConfig): ExponentialSchedule {
   for (const { start, lr } of phaseLearningRates(opt)) {
     const alpha = alphaRootDD(lr, opt.weightDecay, opt.momentum);
     if (alpha === null) {
-      throw new RangeError(`no real α for lr=${lr}, weightDecay=${opt.weightDecay}, momentum=${opt.momentum}`);
+      throw new RangeError(
+        `no real α for lr=${lr}, weightDecay=${opt.weightDecay}, momentum=${opt.momentum}`,
+      );
     }
     const eta = new DD(lr, 0);
     const qhat = ddDiv(ddSub(ONE, alpha), ddMul(alpha, eta));

@@ -1,0 +1,18 @@
+// The kernels' real type R for emulated-double runs: vec2<f32> (hi, lo) through shaders/df64.wgsl.
+alias R = vec2<f32>;
+
+fn r_from(a: f32) -> R { return df_from(a); }
+fn r_to_f32(a: R) -> f32 { return df_to_f32(a); }
+fn r_add(a: R, b: R) -> R { return df_add(a, b); }
+fn r_sub(a: R, b: R) -> R { return df_sub(a, b); }
+fn r_mul(a: R, b: R) -> R { return df_mul(a, b); }
+fn r_div(a: R, b: R) -> R { return df_div(a, b); }
+fn r_neg(a: R) -> R { return df_neg(a); }
+fn r_inv_sqrt(a: R) -> R { return df_inv_sqrt(a); }
+
+fn f32_finite(a: f32) -> bool { return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u; }
+fn r_is_finite(a: R) -> bool { return f32_finite(a.x) && f32_finite(a.y); }
+
+// The coefficient table holds (ka_hi, ka_lo, kb_hi, kb_lo) per harmonic for df64.
+fn r_coef_ka(c: vec4<f32>) -> R { return c.xy; }
+fn r_coef_kb(c: vec4<f32>) -> R { return c.zw; }

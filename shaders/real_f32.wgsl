@@ -1,0 +1,18 @@
+// The kernels' real type R for float32 runs: plain f32 arithmetic, in the order the CPU mirror uses.
+alias R = f32;
+
+fn r_from(a: f32) -> R { return a; }
+fn r_to_f32(a: R) -> f32 { return a; }
+fn r_add(a: R, b: R) -> R { return a + b; }
+fn r_sub(a: R, b: R) -> R { return a - b; }
+fn r_mul(a: R, b: R) -> R { return a * b; }
+fn r_div(a: R, b: R) -> R { return a / b; }
+fn r_neg(a: R) -> R { return -a; }
+fn r_inv_sqrt(a: R) -> R { return inverseSqrt(a); }
+
+// WGSL lets compilers assume values are finite, so test the exponent bits instead of x != x.
+fn r_is_finite(a: R) -> bool { return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u; }
+
+// Coefficient k of harmonic h from the uniform table (ka, kb, a, b as hi parts for f32).
+fn r_coef_ka(c: vec4<f32>) -> R { return c.x; }
+fn r_coef_kb(c: vec4<f32>) -> R { return c.y; }

@@ -1,0 +1,273 @@
+/**
+ * Validation of ExperimentConfig. `readConfig` never throws: each bad field is reported and replaced by
+ * its default (the URL state and the GUI use this). `validateConfig` throws a ConfigError instead (CLI and
+ * lab.setConfig), so both report the very same messages.
+ */
+import { ExpressionError, projectExpression } from '../expression';
+import { PRESET_NAMES } from '../presets';
+import type { OptimizerConfig } from '../schedule';
+import { maxEtaLambda, phaseLearningRates } from '../schedule';
+import { readEnum, readFiniteArray, readNumber, readObject, readVariant } from './fields';
+import { ConfigError, type ConfigIssue, IssueSink, show } from './issues';
+import { DEFAULT_CONFIG, MAX_MILESTONES, MAX_TRAJECTORIES, RANGES } from './schema';
+import {
+  BACKEND_PRECISIONS,
+  BACKENDS,
+  type ExperimentConfig,
+  type InitSpec,
+  type LossSpec,
+  PRECISIONS,
+} from './types';
+
+const TOP_KEYS = [
+  'loss',
+  'optimizer',
+  'init',
+  'steps',
+  'sampleEvery',
+  'driftTolerance',
+  'precision',
+  'backend',
+];
+
+export function readConfig(input: unknown): { config: ExperimentConfig; issues: ConfigIssue[] } {
+  const sink = new IssueSink();
+  const d = DEFAULT_CONFIG;
+  const obj = readObject(sink, '', input, TOP_KEYS) ?? {};
+  const steps = readNumber(sink, 'steps', obj.steps, RANGES.steps, d.steps);
+  const config: ExperimentConfig = {
+    loss: obj.loss === undefined ? structuredClone(d.loss) : readLoss(sink, obj.loss),
+    optimizer: readOptimizer(sink, obj.optimizer),
+    init: obj.init === undefined ? structuredClone(d.init) : readInit(sink, obj.init),
+    steps,
+    sampleEvery: readNumber(sink, 'sampleEvery', obj.sampleEvery, { ...RANGES.sampleEvery, max: steps }, 1),
+    driftTolerance: readNumber(
+      sink,
+      'driftTolerance',
+      obj.driftTolerance,
+      RANGES.driftTolerance,
+      d.driftTolerance,
+    ),
+    precision: readEnum(sink, 'precision', obj.precision, PRECISIONS, d.precision),
+    backend: readEnum(sink, 'backend', obj.backend, BACKENDS, d.backend),
+  };
+  checkPrecisionBackend(sink, config);
+  return { config, issues: sink.issues };
+}
+
+export function validateConfig(input: unknown): ExperimentConfig {
+  const { config, issues } = readConfig(input);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+function checkPrecisionBackend(sink: IssueSink, c: ExperimentConfig): void {
+  const allowed = BACKEND_PRECISIONS[c.backend];
+  if (!allowed.includes(c.precision)) {
+    const other = c.backend === 'cpu' ? 'gpu' : 'cpu';
+    sink.add(
+      'precision',
+      `${c.precision} does not run on the ${c.backend} backend (${c.backend}: ${allowed.join(', ')}; use backend "${other}")`,
+    );
+    c.precision = allowed[0];
+  }
+}
+
+function readLoss(sink: IssueSink, value: unknown): LossSpec {
+  const fallback = structuredClone(DEFAULT_CONFIG.loss);
+  const v = readVariant(sink, 'loss', value, ['fourier', 'preset', 'expression'] as const, {
+    expression: ['harmonics'],
+  });
+  if (v === null) return fallback;
+  if (v.kind === 'preset') {
+    if (typeof v.body === 'string' && PRESET_NAMES.includes(v.body)) return { preset: v.body };
+    sink.add('loss.preset', `${show(v.body)} is not a preset (expected one of ${PRESET_NAMES.join(', ')})`);
+    return fallback;
+  }
+  if (v.kind === 'fourier') {
+    const f = readObject(sink, 'loss.fourier', v.body, ['a', 'b']);
+    if (f === null) return fallback;
+    const len = { min: 1, max: RANGES.harmonics.max };
+    const a = readFiniteArray(sink, 'loss.fourier.a', f.a, len, RANGES.coefficient);
+    const b = readFiniteArray(sink, 'loss.fourier.b', f.b, len, RANGES.coefficient);
+    if (a === null || b === null) return fallback;
+    if (a.length !== b.length) {
+      sink.add('loss.fourier', `a has ${a.length} coefficients and b has ${b.length} (they must match)`);
+      return fallback;
+    }
+    if (a.every((x) => x === 0) && b.every((x) => x === 0)) {
+      sink.add('loss.fourier', 'all coefficients are 0 (the loss would be flat; give at least one non-zero)');
+      return fallback;
+    }
+    return { fourier: { a, b } };
+  }
+  const harmonics = readNumber(sink, 'loss.harmonics', v.object.harmonics, RANGES.harmonics, 16);
+  if (typeof v.body !== 'string') {
+    sink.add('loss.expression', `expected a string such as "sin(3*theta)", got ${show(v.body)}`);
+    return fallback;
+  }
+  try {
+    const p = projectExpression(v.body, harmonics);
+    if (p.a.every((x) => x === 0) && p.b.every((x) => x === 0)) {
+      sink.add('loss.expression', 'the expression is constant in theta (the loss would be flat)');
+      return fallback;
+    }
+  } catch (e) {
+    if (e instanceof ExpressionError || e instanceof RangeError) {
+      sink.add('loss.expression', e.message);
+      return fallback;
+    }
+    throw e;
+  }
+  return { expression: v.body, harmonics };
+}
+
+function readOptimizer(sink: IssueSink, value: unknown): OptimizerConfig {
+  const d = DEFAULT_CONFIG.optimizer;
+  const o = readObject(sink, 'optimizer', value, ['lr', 'weightDecay', 'momentum', 'milestones', 'lrDecay']);
+  if (o === null) return structuredClone(d);
+  const opt: OptimizerConfig = {
+    lr: readNumber(sink, 'optimizer.lr', o.lr, RANGES.lr, d.lr),
+    weightDecay: readNumber(sink, 'optimizer.weightDecay', o.weightDecay, RANGES.weightDecay, d.weightDecay),
+    momentum: readNumber(sink, 'optimizer.momentum', o.momentum, RANGES.momentum, d.momentum),
+    milestones: readMilestones(sink, o.milestones),
+    lrDecay: readNumber(sink, 'optimizer.lrDecay', o.lrDecay, RANGES.lrDecay, d.lrDecay),
+  };
+  for (const phase of phaseLearningRates(opt)) {
+    const el = phase.lr * opt.weightDecay;
+    const limit = Math.min(maxEtaLambda(opt.momentum), 1 - 1e-12);
+    if (el > limit) {
+      const where = phase.start === 0 ? 'lr' : `the learning rate from step ${phase.start} (${phase.lr})`;
+      sink.add(
+        'optimizer.weightDecay',
+        `${where} × weightDecay = ${el} gives no real positive α with momentum ${opt.momentum} ` +
+          `(need lr·weightDecay ≤ (1 − √momentum)² = ${limit}; lower weightDecay, lr or momentum)`,
+      );
+      opt.weightDecay = 0;
+      break;
+    }
+  }
+  return opt;
+}
+
+function readMilestones(sink: IssueSink, value: unknown): number[] {
+  if (value === undefined) return [];
+  const list = readFiniteArray(
+    sink,
+    'optimizer.milestones',
+    value,
+    { min: 0, max: MAX_MILESTONES },
+    RANGES.milestone,
+  );
+  if (list === null) return [];
+  for (let i = 1; i < list.length; i++) {
+    if (list[i] <= list[i - 1]) {
+      sink.add(
+        `optimizer.milestones[${i}]`,
+        `${list[i]} is not after ${list[i - 1]} (milestones must increase)`,
+      );
+      return [];
+    }
+  }
+  return list;
+}
+
+function readPoint(sink: IssueSink, path: string, value: unknown): [number, number] | null {
+  const p = readFiniteArray(sink, path, value, { min: 2, max: 2 }, RANGES.coordinate);
+  if (p === null) return null;
+  if (p[0] === 0 && p[1] === 0) {
+    sink.add(path, '(0, 0) is the origin, where the loss is undefined (start away from 0)');
+    return null;
+  }
+  return [p[0], p[1]];
+}
+
+function readInit(sink: IssueSink, value: unknown): InitSpec {
+  const fallback = structuredClone(DEFAULT_CONFIG.init);
+  const v = readVariant(sink, 'init', value, ['points', 'ring', 'grid', 'random'] as const);
+  if (v === null) return fallback;
+  const before = sink.issues.length;
+  const ok = () => sink.issues.length === before;
+  switch (v.kind) {
+    case 'points': {
+      if (!Array.isArray(v.body) || v.body.length === 0 || v.body.length > MAX_TRAJECTORIES) {
+        sink.add('init.points', `expected 1 to ${MAX_TRAJECTORIES} points [x, y], got ${show(v.body)}`);
+        return fallback;
+      }
+      const pts = v.body.map((p, i) => readPoint(sink, `init.points[${i}]`, p));
+      return ok() ? { points: pts as [number, number][] } : fallback;
+    }
+    case 'ring': {
+      const r = readObject(sink, 'init.ring', v.body, ['count', 'radius']);
+      if (r === null) return fallback;
+      const count = readNumber(sink, 'init.ring.count', r.count ?? 4096, RANGES.count, 0);
+      const radius = readNumber(sink, 'init.ring.radius', r.radius ?? 1, RANGES.radius, 0);
+      return ok() ? { ring: { count, radius } } : fallback;
+    }
+    case 'grid':
+      return readGrid(sink, v.body) ?? fallback;
+    case 'random': {
+      const r = readObject(sink, 'init.random', v.body, ['count', 'seed', 'radius']);
+      if (r === null) return fallback;
+      const count = readNumber(sink, 'init.random.count', r.count ?? 4096, RANGES.count, 0);
+      const seed = readNumber(sink, 'init.random.seed', r.seed ?? 1, RANGES.seed, 0);
+      const radius = readFiniteArray(
+        sink,
+        'init.random.radius',
+        r.radius ?? [0.2, 2],
+        { min: 2, max: 2 },
+        RANGES.radius,
+      );
+      if (radius !== null && radius[0] > radius[1]) {
+        sink.add('init.random.radius', `[${radius}] has min > max (expected [rMin, rMax] with rMin ≤ rMax)`);
+      }
+      return ok() && radius !== null ? { random: { count, seed, radius: [radius[0], radius[1]] } } : fallback;
+    }
+  }
+}
+
+function readGrid(sink: IssueSink, body: unknown): InitSpec | null {
+  const before = sink.issues.length;
+  const g = readObject(sink, 'init.grid', body, ['count', 'extent']);
+  if (g === null) return null;
+  const count = readFiniteArray(
+    sink,
+    'init.grid.count',
+    g.count ?? [64, 64],
+    { min: 2, max: 2 },
+    RANGES.gridSide,
+  );
+  const extent = readFiniteArray(
+    sink,
+    'init.grid.extent',
+    g.extent ?? [-1, 1, -1, 1],
+    { min: 4, max: 4 },
+    RANGES.coordinate,
+  );
+  if (count === null || extent === null || sink.issues.length !== before) return null;
+  const [x0, x1, y0, y1] = extent;
+  if (!(x0 < x1 && y0 < y1)) {
+    sink.add(
+      'init.grid.extent',
+      `[${extent}] is empty (expected [xMin, xMax, yMin, yMax] with xMin < xMax, yMin < yMax)`,
+    );
+    return null;
+  }
+  if (count[0] * count[1] > MAX_TRAJECTORIES) {
+    sink.add(
+      'init.grid.count',
+      `${count[0]}×${count[1]} trajectories exceed the limit of ${MAX_TRAJECTORIES}`,
+    );
+    return null;
+  }
+  // Cell centres: the origin is hit only by an odd count on an extent centred on 0.
+  const hits = (n: number, a: number, b: number) => n % 2 === 1 && (a + b) / 2 === 0;
+  if (hits(count[0], x0, x1) && hits(count[1], y0, y1)) {
+    sink.add(
+      'init.grid',
+      'the centre cell lies on the origin, where the loss is undefined (use an even count)',
+    );
+    return null;
+  }
+  return { grid: { count: [count[0], count[1]], extent: [x0, x1, y0, y1] } };
+}

@@ -1,0 +1,157 @@
+/**
+ * The output contract of `scaleinv-lab run` (README "Output"), built the same way from every backend:
+ * raw per-sample states go in, projections and log-norms are derived here once.
+ */
+import type { ExperimentConfig, Precision } from '../config/types';
+import { ddToNumber } from '../dd';
+import type { FourierLoss } from '../loss';
+import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
+
+/** Raw samples of one trajectory: interleaved (x, y) pairs, NaN where a run has overflowed. */
+export interface TrajectoryRecord {
+  init: [number, number];
+  divergenceStep: number | null;
+  overflowStep: number | null;
+  wd: Float64Array;
+  ex: Float64Array;
+  gap: Float64Array;
+}
+
+export interface TrajectoryOutput {
+  init: [number, number];
+  divergenceStep: number | null;
+  overflowStep: number | null;
+  samples: {
+    step: number[];
+    wd: ([number, number] | [null, null])[];
+    expProjected: ([number, number] | [null, null])[];
+    expNormLog2: (number | null)[];
+    angleGap: (number | null)[];
+  };
+}
+
+export interface RunOutput {
+  precision: Precision;
+  backend: 'cpu' | 'gpu';
+  adapter: string | null;
+  alpha: number;
+  schedule: { kind: string; alphas: number[]; phaseStarts: number[] };
+  loss: FourierLoss;
+  steps: number;
+  sampleEvery: number;
+  driftTolerance: number;
+  /** Present for the GPU backend: the precision probe's verdict and measured bits. */
+  probe?: unknown;
+  trajectories: TrajectoryOutput[];
+}
+
+/** Steps at which samples are taken: 0, k, 2k, … and the last step even when k does not divide it. */
+export function sampleSteps(steps: number, every: number): number[] {
+  const out: number[] = [];
+  for (let t = 0; t <= steps; t += every) out.push(t);
+  if (out[out.length - 1] !== steps) out.push(steps);
+  return out;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function pair(x: number, y: number): [number, number] | [null, null] {
+  return Number.isFinite(x) && Number.isFinite(y) ? [x, y] : [null, null];
+}
+
+export function trajectoryOutput(rec: TrajectoryRecord, steps: number[], log2c: number[]): TrajectoryOutput {
+  const n = steps.length;
+  const s: TrajectoryOutput['samples'] = {
+    step: steps,
+    wd: [],
+    expProjected: [],
+    expNormLog2: [],
+    angleGap: [],
+  };
+  for (let i = 0; i < n; i++) {
+    const ex = rec.ex[2 * i];
+    const ey = rec.ex[2 * i + 1];
+    s.wd.push(pair(rec.wd[2 * i], rec.wd[2 * i + 1]));
+    // α^t·w̃_t as direction × 2^(log2|w̃| + log2 c_t): neither factor may underflow or overflow alone.
+    const r = Math.hypot(ex, ey);
+    const lg = Math.log2(r);
+    const scale = 2 ** (lg + log2c[i]) / r;
+    s.expProjected.push(pair(ex * scale, ey * scale));
+    s.expNormLog2.push(finiteOrNull(lg));
+    s.angleGap.push(finiteOrNull(rec.gap[i]));
+  }
+  return { init: rec.init, divergenceStep: rec.divergenceStep, overflowStep: rec.overflowStep, samples: s };
+}
+
+export function buildOutput(
+  config: ExperimentConfig,
+  loss: FourierLoss,
+  schedule: ExponentialSchedule,
+  records: TrajectoryRecord[],
+  meta: { adapter: string | null; probe?: unknown },
+): RunOutput {
+  const steps = sampleSteps(config.steps, config.sampleEvery);
+  const log2c = steps.map((t) => log2ProjectionFactor(schedule, t));
+  return {
+    precision: config.precision,
+    backend: config.backend,
+    adapter: meta.adapter,
+    alpha: ddToNumber(schedule.phases[0].alpha),
+    schedule: {
+      kind: scheduleKind(config.optimizer),
+      alphas: schedule.phases.map((p) => ddToNumber(p.alpha)),
+      phaseStarts: schedule.phases.map((p) => p.start),
+    },
+    loss,
+    steps: config.steps,
+    sampleEvery: config.sampleEvery,
+    driftTolerance: config.driftTolerance,
+    ...(meta.probe === undefined ? {} : { probe: meta.probe }),
+    trajectories: records.map((r) => trajectoryOutput(r, steps, log2c)),
+  };
+}
+
+const CSV_HEADER = [
+  'trajectory',
+  'init_x',
+  'init_y',
+  'step',
+  'wd_x',
+  'wd_y',
+  'exp_projected_x',
+  'exp_projected_y',
+  'exp_norm_log2',
+  'angle_gap',
+  'divergence_step',
+  'overflow_step',
+];
+
+/** One row per trajectory per sample; empty cells where a value does not exist. */
+export function toCsv(out: RunOutput): string {
+  const cell = (v: number | null) => (v === null ? '' : String(v));
+  const lines = [CSV_HEADER.join(',')];
+  out.trajectories.forEach((tr, i) => {
+    const s = tr.samples;
+    for (let j = 0; j < s.step.length; j++) {
+      lines.push(
+        [
+          i,
+          tr.init[0],
+          tr.init[1],
+          s.step[j],
+          cell(s.wd[j][0]),
+          cell(s.wd[j][1]),
+          cell(s.expProjected[j][0]),
+          cell(s.expProjected[j][1]),
+          cell(s.expNormLog2[j]),
+          cell(s.angleGap[j]),
+          cell(tr.divergenceStep),
+          cell(tr.overflowStep),
+        ].join(','),
+      );
+    }
+  });
+  return `${lines.join('\n')}\n`;
+}

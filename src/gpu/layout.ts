@@ -1,0 +1,95 @@
+/**
+ * Struct layouts shared by WGSL and TypeScript. The fields are declared once here; the WGSL struct text is
+ * generated from them and the byte offsets come from reflecting that text with webgpu-utils, so no offset
+ * is ever counted by hand. `R` is the kernel's real type: f32, or vec2<f32> (hi, lo) for df64.
+ */
+import { makeShaderDataDefinitions, makeStructuredView, type StructDefinition } from 'webgpu-utils';
+
+export type GpuPrecision = 'f32' | 'df64';
+type FieldType = 'f32' | 'i32' | 'u32' | 'R';
+export type StructSpec = {
+  readonly name: string;
+  readonly fields: readonly (readonly [string, FieldType])[];
+};
+
+/** Per-dispatch parameters (uniform). */
+export const PARAMS_STRUCT: StructSpec = {
+  name: 'Params',
+  fields: [
+    ['count', 'u32'], // trajectories in the batch
+    ['offset', 'u32'], // first trajectory of this dispatch
+    ['invocations', 'u32'], // trajectories handled by this dispatch
+    ['steps', 'u32'], // steps to run in this dispatch
+    ['t0', 'u32'], // global step at the start of the dispatch
+    ['history_len', 'u32'], // slots of the path ring (0: no history)
+    ['sample_every', 'u32'], // ring sampling period in steps
+    ['switch_at_end', 'u32'], // 1 when the dispatch's last step enters the next phase
+    ['log2c_t0', 'f32'], // log2 of the projection factor c_t at t0 (computed in float64 on the host)
+    ['log2_alpha', 'f32'], // log2 α of the current phase
+    ['tan2_tol', 'R'], // tan²(drift tolerance)
+    ['eta', 'R'], // weight-decay run's learning rate in this phase
+    ['lambda', 'R'], // weight decay
+    ['gamma', 'R'], // momentum
+    ['growth', 'R'], // α^-2: per-step growth of η̃ inside the phase
+    ['switch_factor', 'R'], // η̃ multiplier at the switch into the next phase
+    ['kappa', 'R'], // buffer correction at the switch (MATH.md §3)
+  ],
+};
+
+/** Per-trajectory state of both runs (storage). */
+export const TRAJECTORY_STRUCT: StructSpec = {
+  name: 'Trajectory',
+  fields: [
+    ['wd_x', 'R'],
+    ['wd_y', 'R'],
+    ['wd_vx', 'R'],
+    ['wd_vy', 'R'],
+    ['ex_x', 'R'],
+    ['ex_y', 'R'],
+    ['ex_vx', 'R'],
+    ['ex_vy', 'R'],
+    ['lr', 'R'], // η̃_t
+  ],
+};
+
+/** Per-trajectory drift metrics, the same for every precision (what reductions and charts read). */
+export const METRIC_STRUCT: StructSpec = {
+  name: 'Metric',
+  fields: [
+    ['gap', 'f32'], // angle gap δ at the last step of the last dispatch; -1 after an overflow
+    ['divergence_step', 'i32'], // -1: none
+    ['overflow_step', 'i32'], // -1: none
+    ['pad', 'u32'],
+  ],
+};
+
+export function realType(p: GpuPrecision): string {
+  return p === 'f32' ? 'f32' : 'vec2<f32>';
+}
+
+export function structWgsl(spec: StructSpec, p: GpuPrecision): string {
+  const body = spec.fields.map(([n, t]) => `  ${n}: ${t === 'R' ? realType(p) : t},`).join('\n');
+  return `struct ${spec.name} {\n${body}\n}\n`;
+}
+
+/** All generated declarations a kernel needs, for one precision. */
+export function structsWgsl(p: GpuPrecision): string {
+  return [PARAMS_STRUCT, TRAJECTORY_STRUCT, METRIC_STRUCT].map((s) => structWgsl(s, p)).join('\n');
+}
+
+export function structDefinition(spec: StructSpec, p: GpuPrecision): StructDefinition {
+  return makeShaderDataDefinitions(structWgsl(spec, p)).structs[spec.name];
+}
+
+/** Byte offset of every field and the struct size, from reflection. */
+export function structLayout(
+  spec: StructSpec,
+  p: GpuPrecision,
+): { size: number; offsets: Record<string, number> } {
+  const def = structDefinition(spec, p);
+  const offsets: Record<string, number> = {};
+  for (const [name, f] of Object.entries(def.fields)) offsets[name] = f.offset;
+  return { size: def.size, offsets };
+}
+
+export { makeStructuredView };

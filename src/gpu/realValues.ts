@@ -1,0 +1,28 @@
+/** Rounding exactly-known constants (double-double) into the GPU's formats: f32, or df64 as (hi, lo). */
+import { DD } from '../core/dd';
+import type { GpuPrecision } from './layout';
+
+/** Splits a double-double into the nearest float32 pair hi + lo. */
+export function splitDf64(x: DD): [number, number] {
+  const hi = Math.fround(x.hi + x.lo);
+  const lo = Math.fround(x.hi - hi + x.lo);
+  return [hi, lo];
+}
+
+/** The value as the GPU receives it: a number for f32, [hi, lo] for df64. */
+export function gpuReal(x: DD, p: GpuPrecision): number | [number, number] {
+  return p === 'f32' ? Math.fround(x.hi + x.lo) : splitDf64(x);
+}
+
+export function gpuRealFromNumber(x: number, p: GpuPrecision): number | [number, number] {
+  return gpuReal(new DD(x, 0), p);
+}
+
+/** Writes a real into a Float32Array at index `at` (one slot for f32, two for df64). */
+export function putReal(target: Float32Array, at: number, v: number | [number, number]): void {
+  if (typeof v === 'number') target[at] = v;
+  else {
+    target[at] = v[0];
+    target[at + 1] = v[1];
+  }
+}
