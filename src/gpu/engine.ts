@@ -8,6 +8,7 @@ import { DD, ddMul } from '../core/dd';
 import { type FourierLoss, scaledCoefficientsDD } from '../core/loss';
 import { type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
 import type { GpuContext } from './device';
+import type { ProbeSabotage } from './df64Source';
 import { type DispatchSpec, planDispatches } from './dispatchPlan';
 import { compileShaderModule, withErrorScopes } from './errors';
 import {
@@ -37,6 +38,8 @@ export interface EngineSetup {
   twoProdFma?: boolean;
   workgroupSize?: number;
   maxStepsPerDispatch?: number;
+  /** Tests only: a deliberately degraded df64, to prove the precision tests can fail. */
+  df64Sabotage?: ProbeSabotage;
 }
 
 /** Positions and metrics read back from the GPU, as float64 (hi + lo for df64). */
@@ -101,7 +104,11 @@ export class TrajectoryEngine {
       historyLength: history,
     });
     const label = `trajectory-${p}`;
-    const module = await compileShaderModule(device, `${label} shader`, trajectoryShader(p));
+    const module = await compileShaderModule(
+      device,
+      `${label} shader`,
+      trajectoryShader(p, setup.df64Sabotage),
+    );
     const constants: Record<string, number> = {
       HARMONICS: setup.loss.a.length,
       WORKGROUP_SIZE: setup.workgroupSize ?? 64,

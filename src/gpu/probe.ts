@@ -4,10 +4,10 @@
  * and measures the bits df64 add/mul/div/sqrt actually reach against a double-double reference computed
  * in JavaScript (src/core/dd.ts).
  */
-import df64Wgsl from '../../shaders/df64.wgsl?raw';
 import probeWgsl from '../../shaders/probe.wgsl?raw';
 import { DD, DD_ONE, ddAdd, ddDiv, ddMul, ddSqrt, ddSub, twoSum } from '../core/dd';
 import type { GpuContext } from './device';
+import { df64Source, type ProbeSabotage, replaceWgslFunction } from './df64Source';
 import { compileShaderModule, withErrorScopes } from './errors';
 
 export interface ProbeReport {
@@ -35,7 +35,8 @@ export interface ProbeReport {
  * - 'drop-lo': two_prod (both variants) returns (a*b, 0), i.e. products lose their low part;
  * - 'naive-two-sum': two_sum returns (a+b, 0).
  */
-export type ProbeSabotage = 'drop-lo' | 'naive-two-sum';
+
+export type { ProbeSabotage };
 
 export interface ProbeOptions {
   /** Random pairs per test (default 100000). */
@@ -65,43 +66,6 @@ const MIN_USABLE_BITS = 40;
 // ---------------------------------------------------------------------------------------------------------
 // WGSL source
 // ---------------------------------------------------------------------------------------------------------
-
-/** Replaces the whole declaration of `fn name(...) {...}` in WGSL source (brace matching, no nesting issues). */
-export function replaceWgslFunction(source: string, name: string, replacement: string): string {
-  const re = new RegExp(`\\bfn\\s+${name}\\s*\\(`);
-  const m = re.exec(source);
-  if (!m) throw new Error(`WGSL function ${name} not found`);
-  const open = source.indexOf('{', m.index);
-  let depth = 0;
-  for (let i = open; i < source.length; i++) {
-    if (source[i] === '{') depth++;
-    else if (source[i] === '}' && --depth === 0) {
-      return source.slice(0, m.index) + replacement + source.slice(i + 1);
-    }
-  }
-  throw new Error(`WGSL function ${name}: unbalanced braces`);
-}
-
-/** df64.wgsl, optionally degraded (see ProbeSabotage). */
-export function df64Source(sabotage?: ProbeSabotage): string {
-  let src = df64Wgsl;
-  if (sabotage === 'drop-lo') {
-    for (const name of ['two_prod_fma', 'two_prod_split']) {
-      src = replaceWgslFunction(
-        src,
-        name,
-        `fn ${name}(a: f32, b: f32) -> vec2<f32> { return vec2<f32>(a * b, 0.0); } // SABOTAGED`,
-      );
-    }
-  } else if (sabotage === 'naive-two-sum') {
-    src = replaceWgslFunction(
-      src,
-      'two_sum',
-      'fn two_sum(a: f32, b: f32) -> vec2<f32> { return vec2<f32>(a + b, 0.0); } // SABOTAGED',
-    );
-  }
-  return src;
-}
 
 const moduleCache = new WeakMap<GPUDevice, Map<string, Promise<GPUShaderModule>>>();
 

@@ -8,20 +8,14 @@
  * These are deterministic (fixed seed), so the margins only cover other devices' f32 div/sqrt accuracy.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { df64Source, replaceWgslFunction } from '../../src/gpu/df64Source';
 import {
   compileShaderModule,
   GpuValidationError,
   ShaderCompileError,
   withErrorScopes,
 } from '../../src/gpu/errors';
-import {
-  df64Source,
-  formatProbeReport,
-  measureDf64Op,
-  type ProbeReport,
-  replaceWgslFunction,
-  runPrecisionProbe,
-} from '../../src/gpu/probe';
+import { formatProbeReport, measureDf64Op, type ProbeReport, runPrecisionProbe } from '../../src/gpu/probe';
 import { gpuOrSkip, readBuffer } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();

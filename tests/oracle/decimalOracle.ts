@@ -170,8 +170,14 @@ export interface OracleRun {
   ex: OracleTrajectory;
   /** c_t with w_t = c_t w̃_t, t = 0..steps. */
   c: Dec[];
-  /** η̃_t used by step t → t+1, t = 0..steps−1 (empty when the exponential run is not requested). */
+  /** η̃_t = η_t/(c_t c_{t+1}) used by step t → t+1, t = 0..steps−1. */
   expLr: Dec[];
+  /** ṽ_0 = bufferInit · w_0: bufferInit = −p_0 = (1 − 1/α_0)/η_0. */
+  bufferInit: Dec;
+  /** Per phase: η_I, α_I and p_I = (1 − α_I)/(η_I α_I). */
+  phases: { eta: Dec; alpha: Dec; p: Dec }[];
+  /** At each switch T (≤ steps): ṽ_T ← ṽ_T + k·w̃_T with k = c_T² (p_{I−1} − p_I). */
+  corrections: { step: number; k: Dec }[];
 }
 
 export interface OracleOptions {
@@ -214,6 +220,15 @@ export function oracleRun(
 
   const c: Dec[] = [new D(1)];
   for (let t = 0; t < steps; t++) c.push(c[t].times(alphas[phaseOf(t)]));
+  const expLr: Dec[] = [];
+  for (let t = 0; t < steps; t++) expLr.push(etas[phaseOf(t)].div(c[t].times(c[t + 1])));
+  const corrections: { step: number; k: Dec }[] = [];
+  for (let t = 1; t <= steps; t++) {
+    const I = phaseOf(t - 1);
+    const J = phaseOf(t);
+    if (J !== I) corrections.push({ step: t, k: c[t].times(c[t]).times(ps[I].minus(ps[J])) });
+  }
+  const bufferInit = ps[0].neg();
 
   // Weight-decay run.
   let x = exactDecimal(w0[0]);
@@ -233,34 +248,31 @@ export function oracleRun(
   }
 
   const ex: OracleTrajectory = { x: [], y: [] };
-  const expLr: Dec[] = [];
   if (withExp) {
-    let ex_x = exactDecimal(w0[0]);
-    let ex_y = exactDecimal(w0[1]);
+    let tx = exactDecimal(w0[0]);
+    let ty = exactDecimal(w0[1]);
     const init = options.bufferInit ?? true;
     // ṽ_0 = −p_0 w_0 = (1 − 1/α_0) w_0 / η_0.
-    let evx = init ? ps[0].neg().times(ex_x) : new D(0);
-    let evy = init ? ps[0].neg().times(ex_y) : new D(0);
-    ex.x.push(ex_x);
-    ex.y.push(ex_y);
+    let evx = init ? bufferInit.times(tx) : new D(0);
+    let evy = init ? bufferInit.times(ty) : new D(0);
+    ex.x.push(tx);
+    ex.y.push(ty);
     for (let t = 0; t < steps; t++) {
-      const I = phaseOf(t);
-      const lrT = etas[I].div(c[t].times(c[t + 1]));
-      expLr.push(lrT);
-      const [hx, hy] = gradientDec(L, ex_x, ex_y);
+      const lrT = expLr[t];
+      const [hx, hy] = gradientDec(L, tx, ty);
       evx = gamma.times(evx).plus(hx);
       evy = gamma.times(evy).plus(hy);
-      ex_x = ex_x.minus(lrT.times(evx));
-      ex_y = ex_y.minus(lrT.times(evy));
-      const J = phaseOf(t + 1);
-      if (J !== I && correct) {
-        const k = c[t + 1].times(c[t + 1]).times(ps[I].minus(ps[J]));
-        evx = evx.plus(k.times(ex_x));
-        evy = evy.plus(k.times(ex_y));
+      tx = tx.minus(lrT.times(evx));
+      ty = ty.minus(lrT.times(evy));
+      const corr = corrections.find((q) => q.step === t + 1);
+      if (corr !== undefined && correct) {
+        evx = evx.plus(corr.k.times(tx));
+        evy = evy.plus(corr.k.times(ty));
       }
-      ex.x.push(ex_x);
-      ex.y.push(ex_y);
+      ex.x.push(tx);
+      ex.y.push(ty);
     }
   }
-  return { wd, ex, c, expLr };
+  const phases = etas.map((eta, i) => ({ eta, alpha: alphas[i], p: ps[i] }));
+  return { wd, ex, c, expLr, bufferInit, phases, corrections };
 }
