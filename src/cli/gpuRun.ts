@@ -1,10 +1,81 @@
-/** The GPU backend of `scaleinv-lab run` (arrives with the WGSL engine). */
+/**
+ * The GPU backend of `scaleinv-lab run`: the same WGSL the browser runs, through Dawn. Snapshots of the
+ * state at every sample step are batched into few read-backs; the output contract is the CPU backend's.
+ */
+import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig } from '../core/config/types';
-import type { RunOutput } from '../core/run/output';
-import { UsageError } from './usage';
+import { initialPoints } from '../core/init';
+import { buildOutput, type RunOutput, sampleSteps, type TrajectoryRecord } from '../core/run/output';
+import { toExponential } from '../core/schedule';
+import { acquireGpu } from '../gpu/device';
+import { TrajectoryEngine } from '../gpu/engine';
+import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
 
-export async function runGpu(_config: ExperimentConfig): Promise<RunOutput> {
-  throw new UsageError(
-    '--backend gpu is not available yet (it arrives with the WGSL engine); use --backend cpu',
-  );
+export class Df64RefusedError extends Error {
+  override name = 'Df64RefusedError';
+}
+
+export async function runGpu(config: ExperimentConfig): Promise<RunOutput> {
+  if (config.precision !== 'f32' && config.precision !== 'df64') {
+    throw new RangeError(`precision ${config.precision} does not run on the gpu backend (use f32 or df64)`);
+  }
+  const ctx = await acquireGpu();
+  try {
+    let probe: ProbeReport | undefined;
+    if (config.precision === 'df64') {
+      probe = await runPrecisionProbe(ctx, { pairs: 20_000 });
+      if (!probe.df64Usable) {
+        throw new Df64RefusedError(
+          `df64 refused on ${ctx.description}: ${probe.reason} (run 'scaleinv-lab selftest')`,
+        );
+      }
+    }
+    const { loss } = resolveLoss(config.loss);
+    const schedule = toExponential(config.optimizer);
+    const points = initialPoints(config.init);
+    const engine = await TrajectoryEngine.create(ctx, {
+      precision: config.precision,
+      loss,
+      schedule,
+      tolerance: config.driftTolerance,
+      points,
+      twoProdFma: probe?.chosenTwoProd === 'fma',
+    });
+    const at = sampleSteps(config.steps, config.sampleEvery);
+    const n = engine.count;
+    const records: TrajectoryRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      records.push({
+        init: [points[2 * i], points[2 * i + 1]],
+        divergenceStep: null,
+        overflowStep: null,
+        wd: new Float64Array(2 * at.length),
+        ex: new Float64Array(2 * at.length),
+        gap: new Float64Array(at.length),
+      });
+    }
+    let j = 0;
+    await engine.capture(at, (snap) => {
+      for (let i = 0; i < n; i++) {
+        const r = records[i];
+        const overflowed = snap.overflowStep[i] >= 0;
+        r.wd[2 * j] = snap.wd[2 * i];
+        r.wd[2 * j + 1] = snap.wd[2 * i + 1];
+        r.ex[2 * j] = overflowed ? Number.NaN : snap.ex[2 * i];
+        r.ex[2 * j + 1] = overflowed ? Number.NaN : snap.ex[2 * i + 1];
+        // Step 0 has not been through the kernel: both runs start at the same point.
+        r.gap[j] = snap.step === 0 ? 0 : snap.gap[i];
+        r.divergenceStep = snap.divergenceStep[i] >= 0 ? snap.divergenceStep[i] : null;
+        r.overflowStep = overflowed ? snap.overflowStep[i] : null;
+      }
+      j++;
+    });
+    engine.destroy();
+    return buildOutput(config, loss, schedule, records, {
+      adapter: ctx.description,
+      ...(probe ? { probe: { chosenTwoProd: probe.chosenTwoProd, bits: probe.bits, df64Usable: true } } : {}),
+    });
+  } finally {
+    ctx.device.destroy();
+  }
 }
