@@ -2,7 +2,7 @@
  * One interface over the number systems the reference integrators run in, so that one algorithm serves
  * float64, the float32 mirror of the WGSL kernels, and double-double.
  */
-import { DD, ddAdd, ddDiv, ddIsFinite, ddMul, ddNeg, ddSqrt, ddSub, ddToNumber } from './dd';
+import { DD, ddAdd, ddDiv, ddIsFinite, ddMul, ddNeg, ddSqrt, ddSub, ddToF32, ddToNumber } from './dd';
 
 export type CpuPrecision = 'f64' | 'f32' | 'dd';
 
@@ -50,7 +50,7 @@ const fr = Math.fround;
 export const F32: Arith<number> = {
   name: 'f32',
   mantissaBits: 24,
-  fromDD: (x) => fr(x.hi + x.lo),
+  fromDD: ddToF32,
   from: (x) => fr(x),
   toNumber: (a) => a,
   add: (a, b) => fr(a + b),

@@ -107,3 +107,35 @@ export function ddIsFinite(a: DD): boolean {
 export function ddToNumber(a: DD): number {
   return a.hi + a.lo;
 }
+
+const f32Scratch = new Float32Array(1);
+const f32Bits = new Uint32Array(f32Scratch.buffer);
+
+/** The float32 next to r (a float32) in the direction of `dir` (±1). */
+function f32Neighbor(r: number, dir: number): number {
+  if (r === 0) return dir * 2 ** -149;
+  f32Scratch[0] = r;
+  f32Bits[0] += r > 0 === dir > 0 ? 1 : -1;
+  return f32Scratch[0];
+}
+
+/**
+ * Correctly rounded (to nearest, ties to even) float32 of hi + lo. `Math.fround(hi + lo)` equals
+ * `Math.fround(hi)` and rounds twice: it is wrong when hi lies exactly halfway between two float32s.
+ */
+export function ddToF32(x: DD): number {
+  const r = Math.fround(x.hi);
+  if (!Number.isFinite(r)) return r;
+  const d = x.hi - r; // exact
+  if (d === 0 && x.lo === 0) return r;
+  const toward = d !== 0 ? Math.sign(d) : Math.sign(x.lo);
+  const n = f32Neighbor(r, toward);
+  const half = Math.abs(n - r) / 2;
+  const ad = Math.abs(d);
+  if (ad < half) return r;
+  if (ad > half) return n;
+  // hi is exactly on the midpoint: lo decides, and only a true tie goes to even.
+  if (x.lo !== 0) return Math.sign(x.lo) === toward ? n : r;
+  f32Scratch[0] = r;
+  return (f32Bits[0] & 1) === 0 ? r : n;
+}

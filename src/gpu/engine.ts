@@ -4,7 +4,7 @@
  * directly, and only small results come back to the CPU.
  */
 import { F32 } from '../core/arith';
-import { DD, ddMul } from '../core/dd';
+import { DD, ddMul, ddToF32 } from '../core/dd';
 import { type FourierLoss, scaledCoefficientsDD } from '../core/loss';
 import { type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
 import type { GpuContext } from './device';

@@ -1,17 +1,17 @@
 /** Rounding exactly-known constants (double-double) into the GPU's formats: f32, or df64 as (hi, lo). */
-import { DD } from '../core/dd';
+import { DD, ddToF32 } from '../core/dd';
 import type { GpuPrecision } from './layout';
 
 /** Splits a double-double into the nearest float32 pair hi + lo. */
 export function splitDf64(x: DD): [number, number] {
-  const hi = Math.fround(x.hi + x.lo);
-  const lo = Math.fround(x.hi - hi + x.lo);
+  const hi = ddToF32(x);
+  const lo = ddToF32(new DD(x.hi - hi, x.lo));
   return [hi, lo];
 }
 
 /** The value as the GPU receives it: a number for f32, [hi, lo] for df64. */
 export function gpuReal(x: DD, p: GpuPrecision): number | [number, number] {
-  return p === 'f32' ? Math.fround(x.hi + x.lo) : splitDf64(x);
+  return p === 'f32' ? ddToF32(x) : splitDf64(x);
 }
 
 export function gpuRealFromNumber(x: number, p: GpuPrecision): number | [number, number] {

@@ -77,9 +77,9 @@ export function relDist(px: DecimalLike, py: DecimalLike, qx: DecimalLike, qy: D
   const by = toDecimal(qy);
   const dx = ax.minus(bx);
   const dy = ay.minus(by);
-  const num = dx.times(dx).plus(dy.times(dy)).sqrt();
-  const den = bx.times(bx).plus(by.times(by)).sqrt();
-  return num.div(den).toNumber();
+  const num = dx.times(dx).plus(dy.times(dy));
+  const den = bx.times(bx).plus(by.times(by));
+  return Math.sqrt(num.div(den).toNumber());
 }
 
 interface DecLoss {
