@@ -130,7 +130,14 @@ export function readFiniteArray(
     return null;
   }
   const before = sink.issues.length;
-  const out = value.map((v, i) => readNumber(sink, `${path}[${i}]`, v, element, Number.NaN));
+  // Array.from visits holes too; an undefined entry is bad data here, not "field not given".
+  const out = Array.from(value, (v, i) => {
+    if (v === undefined) {
+      sink.add(`${path}[${i}]`, `expected ${describeRange(element)}, got nothing`);
+      return Number.NaN;
+    }
+    return readNumber(sink, `${path}[${i}]`, v, element, Number.NaN);
+  });
   return sink.issues.length === before ? out : null;
 }
 

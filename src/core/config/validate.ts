@@ -6,7 +6,7 @@
 import { ExpressionError, projectExpression } from '../expression';
 import { PRESET_NAMES } from '../presets';
 import type { OptimizerConfig } from '../schedule';
-import { maxEtaLambda, phaseLearningRates } from '../schedule';
+import { alphaRoot, maxEtaLambda, phaseLearningRates } from '../schedule';
 import { readEnum, readFiniteArray, readNumber, readObject, readVariant } from './fields';
 import { ConfigError, type ConfigIssue, IssueSink, show } from './issues';
 import { DEFAULT_CONFIG, MAX_MILESTONES, MAX_TRAJECTORIES, RANGES } from './schema';
@@ -134,9 +134,18 @@ function readOptimizer(sink: IssueSink, value: unknown): OptimizerConfig {
     lrDecay: readNumber(sink, 'optimizer.lrDecay', o.lrDecay, RANGES.lrDecay, d.lrDecay),
   };
   for (const phase of phaseLearningRates(opt)) {
+    if (!(phase.lr > 0 && Number.isFinite(phase.lr))) {
+      sink.add(
+        'optimizer.lrDecay',
+        `${opt.lrDecay} makes the learning rate from step ${phase.start} ${phase.lr} (it must stay positive and finite)`,
+      );
+      opt.milestones = [];
+      break;
+    }
     const el = phase.lr * opt.weightDecay;
     const limit = Math.min(maxEtaLambda(opt.momentum), 1 - 1e-12);
-    if (el > limit) {
+    // The float64 limit is advisory; the double-double root the schedule uses has the last word.
+    if (el > limit || alphaRoot(phase.lr, opt.weightDecay, opt.momentum) === null) {
       const where = phase.start === 0 ? 'lr' : `the learning rate from step ${phase.start} (${phase.lr})`;
       sink.add(
         'optimizer.weightDecay',
@@ -182,6 +191,11 @@ function readPoint(sink: IssueSink, path: string, value: unknown): [number, numb
   return [p[0], p[1]];
 }
 
+/** `??` would also replace null: only a missing field takes the default, null is reported. */
+function orDefault(value: unknown, fallback: unknown): unknown {
+  return value === undefined ? fallback : value;
+}
+
 function readInit(sink: IssueSink, value: unknown): InitSpec {
   const fallback = structuredClone(DEFAULT_CONFIG.init);
   const v = readVariant(sink, 'init', value, ['points', 'ring', 'grid', 'random'] as const);
@@ -200,8 +214,8 @@ function readInit(sink: IssueSink, value: unknown): InitSpec {
     case 'ring': {
       const r = readObject(sink, 'init.ring', v.body, ['count', 'radius']);
       if (r === null) return fallback;
-      const count = readNumber(sink, 'init.ring.count', r.count ?? 4096, RANGES.count, 0);
-      const radius = readNumber(sink, 'init.ring.radius', r.radius ?? 1, RANGES.radius, 0);
+      const count = readNumber(sink, 'init.ring.count', orDefault(r.count, 4096), RANGES.count, 0);
+      const radius = readNumber(sink, 'init.ring.radius', orDefault(r.radius, 1), RANGES.radius, 0);
       return ok() ? { ring: { count, radius } } : fallback;
     }
     case 'grid':
@@ -209,12 +223,12 @@ function readInit(sink: IssueSink, value: unknown): InitSpec {
     case 'random': {
       const r = readObject(sink, 'init.random', v.body, ['count', 'seed', 'radius']);
       if (r === null) return fallback;
-      const count = readNumber(sink, 'init.random.count', r.count ?? 4096, RANGES.count, 0);
-      const seed = readNumber(sink, 'init.random.seed', r.seed ?? 1, RANGES.seed, 0);
+      const count = readNumber(sink, 'init.random.count', orDefault(r.count, 4096), RANGES.count, 0);
+      const seed = readNumber(sink, 'init.random.seed', orDefault(r.seed, 1), RANGES.seed, 0);
       const radius = readFiniteArray(
         sink,
         'init.random.radius',
-        r.radius ?? [0.2, 2],
+        orDefault(r.radius, [0.2, 2]),
         { min: 2, max: 2 },
         RANGES.radius,
       );
@@ -233,14 +247,14 @@ function readGrid(sink: IssueSink, body: unknown): InitSpec | null {
   const count = readFiniteArray(
     sink,
     'init.grid.count',
-    g.count ?? [64, 64],
+    orDefault(g.count, [64, 64]),
     { min: 2, max: 2 },
     RANGES.gridSide,
   );
   const extent = readFiniteArray(
     sink,
     'init.grid.extent',
-    g.extent ?? [-1, 1, -1, 1],
+    orDefault(g.extent, [-1, 1, -1, 1]),
     { min: 4, max: 4 },
     RANGES.coordinate,
   );
@@ -260,12 +274,15 @@ function readGrid(sink: IssueSink, body: unknown): InitSpec | null {
     );
     return null;
   }
-  // Cell centres: the origin is hit only by an odd count on an extent centred on 0.
-  const hits = (n: number, a: number, b: number) => n % 2 === 1 && (a + b) / 2 === 0;
-  if (hits(count[0], x0, x1) && hits(count[1], y0, y1)) {
+  // Cell centres, computed exactly as initialPoints() does: refuse a grid with a centre on the origin.
+  const zeroAt = (n: number, a: number, b: number) => {
+    for (let i = 0; i < n; i++) if (a + ((i + 0.5) * (b - a)) / n === 0) return true;
+    return false;
+  };
+  if (zeroAt(count[0], x0, x1) && zeroAt(count[1], y0, y1)) {
     sink.add(
       'init.grid',
-      'the centre cell lies on the origin, where the loss is undefined (use an even count)',
+      'a cell centre lies on the origin, where the loss is undefined (use an even count or shift the extent)',
     );
     return null;
   }

@@ -74,11 +74,13 @@ export function trajectoryOutput(rec: TrajectoryRecord, steps: number[], log2c: 
     const ex = rec.ex[2 * i];
     const ey = rec.ex[2 * i + 1];
     s.wd.push(pair(rec.wd[2 * i], rec.wd[2 * i + 1]));
-    // α^t·w̃_t as direction × 2^(log2|w̃| + log2 c_t): neither factor may underflow or overflow alone.
-    const r = Math.hypot(ex, ey);
-    const lg = Math.log2(r);
-    const scale = 2 ** (lg + log2c[i]) / r;
-    s.expProjected.push(pair(ex * scale, ey * scale));
+    // α^t·w̃_t as direction × 2^(log2|w̃| + log2 c_t): neither factor may underflow or overflow alone,
+    // and |w̃| is taken after scaling by max(|x|, |y|) so hypot cannot overflow for finite components.
+    const m = Math.max(Math.abs(ex), Math.abs(ey));
+    const h = Math.hypot(ex / m, ey / m);
+    const lg = Math.log2(m) + Math.log2(h);
+    const mag = 2 ** (lg + log2c[i]);
+    s.expProjected.push(pair((ex / m / h) * mag, (ey / m / h) * mag));
     s.expNormLog2.push(finiteOrNull(lg));
     s.angleGap.push(finiteOrNull(rec.gap[i]));
   }
