@@ -1,0 +1,128 @@
+/**
+ * The struct layouts shared by the WGSL kernels and the host (src/gpu/layout.ts). The numbers below are the
+ * one place byte offsets are written by hand: the code reflects them from the generated WGSL, and this test
+ * pins them so that any schema change (a field added, reordered or retyped) is noticed and reviewed.
+ * WGSL rules behind them: f32/i32/u32 are 4-byte aligned; the df64 real vec2<f32> is 8 bytes, 8-aligned;
+ * a struct's size is rounded up to its largest member alignment.
+ *
+ * Needs the WebGPU globals (webgpu-utils' reflection reads GPUShaderStage), so it runs in the gpu project,
+ * and it compiles the generated text on the device.
+ */
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeShaderDataDefinitions } from 'webgpu-utils';
+import { compileShaderModule } from '../../src/gpu/errors';
+import {
+  type GpuPrecision,
+  METRIC_STRUCT,
+  PARAMS_STRUCT,
+  type StructSpec,
+  structLayout,
+  structsWgsl,
+  structWgsl,
+  TRAJECTORY_STRUCT,
+} from '../../src/gpu/layout';
+import { trajectoryShader } from '../../src/gpu/shaderSource';
+import { gpuOrSkip } from './gpuTestUtils';
+
+const ctx = await gpuOrSkip();
+afterAll(() => ctx?.device.destroy());
+
+type Layout = { size: number; offsets: Record<string, number> };
+
+const PARAMS_HEAD = {
+  count: 0,
+  offset: 4,
+  invocations: 8,
+  steps: 12,
+  t0: 16,
+  history_len: 20,
+  sample_every: 24,
+  switch_at_end: 28,
+  log2c_t0: 32,
+  log2_alpha: 36,
+  tan2_tol: 40,
+};
+
+const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
+  f32: {
+    Params: {
+      size: 68,
+      offsets: {
+        ...PARAMS_HEAD,
+        eta: 44,
+        lambda: 48,
+        gamma: 52,
+        growth: 56,
+        switch_factor: 60,
+        kappa: 64,
+      },
+    },
+    Trajectory: {
+      size: 36,
+      offsets: { wd_x: 0, wd_y: 4, wd_vx: 8, wd_vy: 12, ex_x: 16, ex_y: 20, ex_vx: 24, ex_vy: 28, lr: 32 },
+    },
+    Metric: { size: 16, offsets: { gap: 0, divergence_step: 4, overflow_step: 8, pad: 12 } },
+  },
+  df64: {
+    Params: {
+      size: 96,
+      offsets: {
+        ...PARAMS_HEAD,
+        eta: 48,
+        lambda: 56,
+        gamma: 64,
+        growth: 72,
+        switch_factor: 80,
+        kappa: 88,
+      },
+    },
+    Trajectory: {
+      size: 72,
+      offsets: { wd_x: 0, wd_y: 8, wd_vx: 16, wd_vy: 24, ex_x: 32, ex_y: 40, ex_vx: 48, ex_vy: 56, lr: 64 },
+    },
+    Metric: { size: 16, offsets: { gap: 0, divergence_step: 4, overflow_step: 8, pad: 12 } },
+  },
+};
+
+const SPECS: StructSpec[] = [PARAMS_STRUCT, TRAJECTORY_STRUCT, METRIC_STRUCT];
+const PRECISIONS: GpuPrecision[] = ['f32', 'df64'];
+
+describe.skipIf(!ctx)('struct layouts', () => {
+  for (const p of PRECISIONS) {
+    for (const spec of SPECS) {
+      it(`${spec.name} (${p}): offsets and size are pinned`, () => {
+        const got = structLayout(spec, p);
+        expect(got).toEqual(EXPECTED[p][spec.name]);
+        // Declaration order is the memory order.
+        expect(Object.keys(got.offsets)).toEqual(spec.fields.map(([n]) => n));
+      });
+    }
+
+    it(`the ${p} kernel declares the same structs it binds (reflected from the full shader)`, () => {
+      const defs = makeShaderDataDefinitions(trajectoryShader(p));
+      expect(defs.uniforms.params.size).toBe(EXPECTED[p].Params.size);
+      const traj = defs.storages.trajectories.typeDefinition as { elementType?: { size: number } };
+      const metric = defs.storages.metrics.typeDefinition as { elementType?: { size: number } };
+      expect(traj.elementType?.size).toBe(EXPECTED[p].Trajectory.size);
+      expect(metric.elementType?.size).toBe(EXPECTED[p].Metric.size);
+    });
+
+    it(`the generated ${p} struct text compiles on the device, alone and inside the kernel`, async () => {
+      const device = ctx!.device;
+      const text = structsWgsl(p);
+      for (const spec of SPECS) expect(text).toContain(structWgsl(spec, p));
+      // vec2<f32> is the df64 real; f32 runs have no vec2 field at all.
+      expect(text.includes('vec2<f32>')).toBe(p === 'df64');
+      const alone = await compileShaderModule(device, `structs ${p}`, text);
+      expect(alone).toBeDefined();
+      const kernel = await compileShaderModule(device, `trajectory ${p}`, trajectoryShader(p));
+      expect(kernel).toBeDefined();
+    });
+  }
+
+  it('the Params struct fits one 256-byte uniform slot and Metric is the same in both precisions', () => {
+    for (const p of PRECISIONS) expect(EXPECTED[p].Params.size).toBeLessThanOrEqual(256);
+    expect(EXPECTED.f32.Metric).toEqual(EXPECTED.df64.Metric);
+  });
+});
