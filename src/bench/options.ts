@@ -1,0 +1,133 @@
+/** Command-line options of `npm run bench` and the result table's formatting. */
+
+export interface BenchOptions {
+  n: number;
+  steps: number;
+  reps: number;
+  /** Trajectories for the JS float64 row and the double-double row (subsets of N). */
+  jsSubset: number;
+  ddSubset: number;
+  workgroupSizes: number[] | null;
+  json: string | null;
+  help: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --n N                      trajectories (default 16384)
+  --steps T                  steps per trajectory (default 1000)
+  --reps R                   timed repetitions of each GPU row, fastest reported (default 3)
+  --js-subset M              trajectories for the JS float64 row (default 1024)
+  --dd-subset M              trajectories for the double-double row (default 64)
+  --workgroup-sizes 32,64,…  also time the f32 kernel at each workgroup size
+  --json FILE                also write the results as JSON
+  --help`;
+
+function positiveInt(name: string, v: string | undefined): number {
+  const x = Number(v);
+  if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} needs a positive integer, got '${v}'`);
+  return x;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const o: BenchOptions = {
+    n: 16384,
+    steps: 1000,
+    reps: 3,
+    jsSubset: 1024,
+    ddSubset: 64,
+    workgroupSizes: null,
+    json: null,
+    help: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const next = () => value ?? argv[++i];
+    switch (arg) {
+      case '--n':
+        o.n = positiveInt(arg, next());
+        break;
+      case '--steps':
+        o.steps = positiveInt(arg, next());
+        break;
+      case '--reps':
+        o.reps = positiveInt(arg, next());
+        break;
+      case '--js-subset':
+        o.jsSubset = positiveInt(arg, next());
+        break;
+      case '--dd-subset':
+        o.ddSubset = positiveInt(arg, next());
+        break;
+      case '--workgroup-sizes':
+        o.workgroupSizes = (next() ?? '').split(',').map((s) => positiveInt(arg, s.trim()));
+        break;
+      case '--json': {
+        const f = next();
+        if (!f) throw new RangeError('--json needs a file name');
+        o.json = f;
+        break;
+      }
+      case '--help':
+      case '-h':
+        o.help = true;
+        break;
+      default:
+        throw new RangeError(`unknown option '${argv[i]}'`);
+    }
+  }
+  return o;
+}
+
+export interface Row {
+  implementation: string;
+  /** Trajectory-steps per second; null when the row was skipped. */
+  rate: number | null;
+  trajectories: number;
+  steps: number;
+  seconds: number | null;
+  notes: string;
+}
+
+export function formatRate(r: number | null): string {
+  if (r === null) return '—';
+  if (r >= 1e9) return `${(r / 1e9).toFixed(2)} G`;
+  if (r >= 1e6) return `${(r / 1e6).toFixed(2)} M`;
+  if (r >= 1e3) return `${(r / 1e3).toFixed(1)} k`;
+  return r.toFixed(0);
+}
+
+function ratio(r: number | null, base: number | null): string {
+  if (r === null || base === null || !(base > 0)) return '—';
+  const x = r / base;
+  return x >= 10 ? `${x.toFixed(0)}x` : x >= 0.1 ? `${x.toFixed(2)}x` : `${x.toExponential(1)}x`;
+}
+
+/** A plain-text table; columns padded to their widest cell. */
+export function formatTable(header: string[], body: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((s, c) => (c === cells.length - 1 ? s : s.padEnd(widths[c])))
+      .join(' | ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
+
+export function resultTable(rows: Row[], numpyRate: number | null, cRate: number | null): string {
+  return formatTable(
+    ['implementation', 'trajectory-steps/s', 'ratio vs NumPy', 'ratio vs C f32', 'notes'],
+    rows.map((r) => [
+      r.implementation,
+      formatRate(r.rate),
+      ratio(r.rate, numpyRate),
+      ratio(r.rate, cRate),
+      r.notes,
+    ]),
+  );
+}
