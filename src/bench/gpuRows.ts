@@ -4,6 +4,7 @@
  * synchronised) and runs all N trajectories for T steps in several advance() calls, waiting for the queue.
  */
 import { F32 } from '../core/arith';
+import { Integrator } from '../core/integrator';
 import type { GpuContext } from '../gpu/device';
 import { TrajectoryEngine } from '../gpu/engine';
 import type { GpuPrecision } from '../gpu/layout';
@@ -78,46 +79,103 @@ export interface MirrorCheck {
   components: number;
   /** Largest |gpu − mirror| / max(|mirror|, 1e-30) over those components. */
   maxRelDiff: number;
+  /** When the final states differ: the same comparison after a few steps, [step, maxRelDiff]. */
+  early: [number, number][] | null;
   summary: string;
 }
 
-/** Tolerance of the f32 check: SwiftShader matches bitwise; other GPUs' inverseSqrt may be a few ulp off. */
-const CHECK_REL_TOL = 1e-4;
+/** Final-state tolerance: SwiftShader matches bitwise; elsewhere chaos may amplify ulp-level differences. */
+const FINAL_REL_TOL = 1e-4;
+/** Early-step tolerance: a GPU whose inverseSqrt or fma contraction differs by a few ulp stays below it. */
+const EARLY_REL_TOL = 1e-5;
+const EARLY_STEPS = [1, 10, 100];
 
-/** Compares the first `count` trajectories of a GPU f32 final state with the CPU F32 mirror. */
-export function checkAgainstMirror(
+function compare(gpu: { wd: Float64Array; ex: Float64Array }, cpu: { wd: Float64Array; ex: Float64Array }) {
+  let bitwiseEqual = 0;
+  let components = 0;
+  let maxRelDiff = 0;
+  for (const key of ['wd', 'ex'] as const) {
+    for (let k = 0; k < cpu[key].length; k++) {
+      const g = gpu[key][k];
+      const c = cpu[key][k];
+      components++;
+      if (Object.is(g, c)) bitwiseEqual++;
+      else {
+        const d = Math.abs(g - c) / Math.max(Math.abs(c), 1e-30);
+        maxRelDiff = Number.isNaN(d) ? Number.POSITIVE_INFINITY : Math.max(maxRelDiff, d);
+      }
+    }
+  }
+  return { bitwiseEqual, components, maxRelDiff };
+}
+
+/** The first `count` trajectories on the GPU (f32) after each of `atSteps`, next to the F32 mirror. */
+async function earlyDiffs(ctx: GpuContext, p: Problem, count: number, atSteps: number[]) {
+  const points = p.points.slice(0, 2 * count);
+  const engine = await TrajectoryEngine.create(ctx, { ...p, points, precision: 'f32' });
+  try {
+    const snaps = await engine.capture(atSteps);
+    const integ = new Integrator(F32, p.loss, p.schedule, p.tolerance);
+    const states = Array.from({ length: count }, (_, i) => integ.init(points[2 * i], points[2 * i + 1]));
+    const out: [number, number][] = [];
+    let t = 0;
+    for (const snap of snaps) {
+      for (; t < snap.step; t++) for (const s of states) integ.step(s);
+      out.push([snap.step, compare(snap, finalPositions(F32, states)).maxRelDiff]);
+    }
+    return out;
+  } finally {
+    engine.destroy();
+  }
+}
+
+/**
+ * Compares the first `count` trajectories of a GPU f32 final state with the CPU F32 mirror. The runs are
+ * chaotic, so on a GPU whose f32 differs by an ulp here and there the final states can differ a lot; then
+ * the check falls back to the early steps, where such differences are still a few ulp.
+ */
+export async function checkAgainstMirror(
+  ctx: GpuContext,
   p: Problem,
   gpu: { wd: Float64Array; ex: Float64Array },
   count: number,
   steps: number,
-): MirrorCheck {
+): Promise<MirrorCheck> {
   const { states } = runIntegrator(F32, p, count, steps);
-  const cpu = finalPositions(F32, states);
-  let bitwiseEqual = 0;
-  let components = 0;
-  let maxRelDiff = 0;
-  for (const [g, c] of [
-    [gpu.wd, cpu.wd],
-    [gpu.ex, cpu.ex],
-  ]) {
-    for (let k = 0; k < 2 * states.length; k++) {
-      components++;
-      if (Object.is(g[k], c[k])) bitwiseEqual++;
-      else maxRelDiff = Math.max(maxRelDiff, Math.abs(g[k] - c[k]) / Math.max(Math.abs(c[k]), 1e-30));
-    }
-  }
-  const ok = !Number.isNaN(maxRelDiff) && maxRelDiff <= CHECK_REL_TOL;
-  const how =
+  const { bitwiseEqual, components, maxRelDiff } = compare(gpu, finalPositions(F32, states));
+  const n = states.length;
+  let ok = maxRelDiff <= FINAL_REL_TOL;
+  let early: [number, number][] | null = null;
+  let how =
     bitwiseEqual === components
       ? 'bitwise equal'
       : `${bitwiseEqual}/${components} components bitwise equal, max rel diff ${maxRelDiff.toExponential(2)}`;
+  if (!ok) {
+    early = await earlyDiffs(
+      ctx,
+      p,
+      n,
+      EARLY_STEPS.filter((t) => t < steps),
+    );
+    // Early steps bitwise equal means this GPU's f32 is the mirror's: then the final state must be too.
+    const inexact = early.some(([, d]) => d > 0);
+    ok = inexact && early.every(([, d]) => d <= EARLY_REL_TOL);
+    const e = early.map(([t, d]) => `step ${t}: ${d.toExponential(2)}`).join(', ');
+    const why = ok
+      ? ' (ulp-level differences amplified by chaos)'
+      : inexact
+        ? ''
+        : ' (bitwise equal early, so the timed run itself is wrong)';
+    how += `; early steps max rel diff ${e}${why}`;
+  }
   return {
     ok,
-    trajectories: states.length,
+    trajectories: n,
     steps,
     bitwiseEqual,
     components,
     maxRelDiff,
-    summary: `GPU f32 vs CPU F32 mirror, ${states.length} trajectories x ${steps} steps: ${how}`,
+    early,
+    summary: `GPU f32 vs CPU F32 mirror, ${n} trajectories x ${steps} steps: ${how}`,
   };
 }

@@ -38,7 +38,7 @@ export async function runGpuRows(ctx: GpuContext, p: Problem, o: BenchOptions): 
 
   console.log('timing the WGSL f32 kernel ...');
   const f32 = await timeGpu(ctx, p, { ...base, precision: 'f32' });
-  const check = checkAgainstMirror(p, f32.final, CHECK_TRAJECTORIES, o.steps);
+  const check = await checkAgainstMirror(ctx, p, f32.final, CHECK_TRAJECTORIES, o.steps);
   const f32Row: Row = {
     implementation: 'WGSL f32 kernel',
     rate: f32.rate,
