@@ -1,0 +1,263 @@
+/**
+ * The playground: owns the GPU context, the renderer, the camera, the running session and the loop, and
+ * applies config changes. Changes that rebuild the engine, steps and read-backs run one at a time through
+ * a queue, so a session is never replaced or destroyed under a pending operation. A config is swapped in
+ * only once its new engine is built: a failure leaves the previous one running.
+ */
+import type { ExperimentConfig } from '../core/config/types';
+import type { GpuContext } from '../gpu/device';
+import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
+import { Camera } from '../render/camera';
+import { Renderer } from '../render/renderer';
+import type { Banners } from '../ui/banner';
+import { ControlPanel } from '../ui/gui';
+import { Legend } from '../ui/legend';
+import { Overlay } from '../ui/overlay';
+import { SimLoop } from './loop';
+import { describeFallbacks, PLAYGROUND_DEFAULTS, strictPlayConfig } from './playConfig';
+import { Session } from './session';
+import { type RunStats, summarize } from './stats';
+import { decodeHash, writeHash } from './urlState';
+
+export interface AppDom {
+  canvas: HTMLCanvasElement;
+  gui: HTMLElement;
+  legend: HTMLElement;
+  overlay: HTMLElement;
+}
+
+/** Steps per submit in lab.step / the step button (keeps each submit short on software GPUs). */
+const STEP_CHUNK = 1000;
+/** Path vertices per run and frame: software GPUs rasterise lines on the CPU. */
+const SOFTWARE_VERTEX_BUDGET = 1 << 18;
+const HARDWARE_VERTEX_BUDGET = 1 << 25;
+
+export class App {
+  readonly camera = new Camera();
+  readonly loop: SimLoop;
+  private session: Session | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private probe: Promise<ProbeReport> | null = null;
+  private status = '';
+  private drawnRevision = -1;
+  private panel!: ControlPanel;
+  private readonly legend: Legend;
+  private readonly overlay: Overlay;
+
+  private constructor(
+    readonly ctx: GpuContext,
+    private readonly renderer: Renderer,
+    private readonly dom: AppDom,
+    private readonly banners: Banners,
+  ) {
+    this.legend = new Legend(dom.legend);
+    this.overlay = new Overlay(dom.overlay);
+    this.loop = new SimLoop({
+      device: ctx.device,
+      progress: () => (this.session ? { step: this.session.step, end: this.session.config.steps } : null),
+      advance: (n) => this.session?.engine.advance(n),
+      viewChanged: () => this.camera.revision !== this.drawnRevision,
+      render: () => {
+        this.drawnRevision = this.camera.revision;
+        this.renderer.render(this.camera, this.session?.pathSource() ?? null);
+      },
+      onPlayStateChange: (playing) => this.panel.setPlaying(playing),
+    });
+  }
+
+  static async start(ctx: GpuContext, dom: AppDom, banners: Banners): Promise<App> {
+    const renderer = await Renderer.create(
+      ctx.device,
+      dom.canvas,
+      ctx.maxInvocationsPerDispatch,
+      ctx.isSoftware ? SOFTWARE_VERTEX_BUDGET : HARDWARE_VERTEX_BUDGET,
+    );
+    const app = new App(ctx, renderer, dom, banners);
+    app.watchDevice();
+    app.panel = new ControlPanel(dom.gui, {
+      current: () => app.config,
+      isPlaying: () => app.loop.playing,
+      apply: (c) => app.applyFromGui(c),
+      togglePlay: () => (app.loop.playing ? app.loop.pause() : app.loop.play()),
+      stepOnce: () => void app.step(app.loop.stepsPerFrame),
+      reset: () => void app.reset(),
+      fitView: () => app.fitView(),
+      setStepsPerFrame: (n) => {
+        app.loop.stepsPerFrame = n;
+      },
+    });
+    app.camera.attach(dom.canvas);
+    await app.loadFromUrl(location.hash);
+    window.addEventListener('hashchange', () => void app.loadFromUrl(location.hash));
+    window.setInterval(() => app.updateOverlay(), 250);
+    app.loop.start();
+    app.loop.play();
+    return app;
+  }
+
+  get config(): ExperimentConfig {
+    if (!this.session) throw new Error('no experiment is running (see the banner)');
+    return structuredClone(this.session.config);
+  }
+
+  private enqueue<T>(op: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Validates (throws ConfigError, the CLI's messages), rebuilds, restarts at step 0, keeps play/pause. */
+  setConfig(input: unknown): Promise<void> {
+    let config: ExperimentConfig;
+    try {
+      config = strictPlayConfig(input);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.enqueue(() => this.build(config));
+  }
+
+  private async applyFromGui(candidate: unknown): Promise<boolean> {
+    try {
+      await this.setConfig(candidate);
+      this.banners.clear('config');
+      return true;
+    } catch (e) {
+      this.banners.show('config', 'error', [
+        `Not applied: ${(e as Error).message}`,
+        'The previous configuration is still running.',
+      ]);
+      return false;
+    }
+  }
+
+  /** Lenient: bad fields fall back to defaults with a banner naming each; never throws. */
+  private async loadFromUrl(hash: string): Promise<void> {
+    const state = decodeHash(hash);
+    if (state.issues.length > 0) {
+      this.banners.show('url', 'warning', [
+        'The configuration in the URL had problems:',
+        ...describeFallbacks(state.issues),
+      ]);
+    } else {
+      this.banners.clear('url');
+    }
+    try {
+      await this.enqueue(() => this.build(state.config));
+    } catch (e) {
+      const why = `Could not start this configuration: ${(e as Error).message}`;
+      if (this.session) {
+        this.banners.show('config', 'error', [why, 'The previous configuration is still running.']);
+        return;
+      }
+      // Nothing runs yet (first load): fall back to the defaults rather than an empty page.
+      try {
+        await this.enqueue(() => this.build(structuredClone(PLAYGROUND_DEFAULTS)));
+        this.banners.show('config', 'error', [why, 'The default configuration was started instead.']);
+      } catch (e2) {
+        this.banners.show('config', 'error', [why, `The defaults failed too: ${(e2 as Error).message}`]);
+      }
+    }
+  }
+
+  private async build(config: ExperimentConfig): Promise<void> {
+    this.status = `building ${config.precision} engine…`;
+    try {
+      const session = await Session.create(this.ctx, config, () => this.twoProdFma());
+      await this.renderer.heatmap.setLoss(session.loss);
+      const old = this.session;
+      const initChanged = !old || JSON.stringify(old.config.init) !== JSON.stringify(config.init);
+      this.session = session;
+      old?.destroy();
+      const { min, max } = this.renderer.heatmap.valueRange;
+      this.legend.setRange(min, max);
+      writeHash(config);
+      this.renderer.fitCanvas(this.camera);
+      if (initChanged) this.fitView();
+      this.panel.sync(config, this.loop.playing, this.loop.stepsPerFrame);
+      this.loop.invalidate();
+    } finally {
+      this.status = '';
+    }
+  }
+
+  /** df64's TwoProd variant, from the precision probe (run once); throws when df64 is not usable. */
+  private async twoProdFma(): Promise<boolean> {
+    this.status = 'checking df64 on this GPU…';
+    this.probe ??= runPrecisionProbe(this.ctx, { pairs: 20000 });
+    const report = await this.probe;
+    if (!report.df64Usable) throw new Error(`df64 is not usable on this GPU: ${report.reason}`);
+    return report.chosenTwoProd === 'fma';
+  }
+
+  step(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 0)
+      return Promise.reject(new RangeError(`step(n): n must be a whole number ≥ 0, got ${n}`));
+    return this.enqueue(async () => {
+      for (let left = n; left > 0; left -= STEP_CHUNK) {
+        this.session?.engine.advance(Math.min(STEP_CHUNK, left));
+        await this.ctx.device.queue.onSubmittedWorkDone();
+      }
+      this.loop.invalidate();
+    });
+  }
+
+  reset(): Promise<void> {
+    return this.enqueue(() => {
+      this.session?.reset();
+      this.loop.invalidate();
+    });
+  }
+
+  stats(): Promise<RunStats> {
+    return this.enqueue(async () => {
+      const s = this.session;
+      if (!s) throw new Error('no experiment is running (see the banner)');
+      return summarize(await s.engine.readState(), s.config.precision);
+    });
+  }
+
+  /** PNG of the canvas as drawn now. */
+  screenshot(): Promise<Blob> {
+    return this.enqueue(() => this.renderer.screenshot(this.camera, this.session?.pathSource() ?? null));
+  }
+
+  /** Frames the start points (with a margin), centred on the origin. */
+  fitView(): void {
+    if (!this.session) return;
+    let r = 0;
+    const pts = this.session.points;
+    for (const v of pts) r = Math.max(r, Math.abs(v));
+    this.camera.fit(Math.max(0.05, 1.4 * r));
+    this.loop.invalidate();
+  }
+
+  private watchDevice(): void {
+    const device = this.ctx.device;
+    device.lost.then((info) => {
+      if (info.reason === 'destroyed') return;
+      this.loop.stop();
+      this.banners.show('gpu', 'error', ['GPU device lost: reload', info.message]);
+    });
+    device.addEventListener('uncapturederror', (ev) => {
+      const message = (ev as GPUUncapturedErrorEvent).error.message;
+      console.error(`[gpu] uncaptured error: ${message}`);
+      this.banners.show('gpu-error', 'error', ['GPU error', message]);
+    });
+    new ResizeObserver(() => this.loop.invalidate()).observe(this.dom.canvas);
+  }
+
+  private updateOverlay(): void {
+    const s = this.session;
+    this.overlay.update({
+      timing: this.loop.timing,
+      playing: this.loop.playing,
+      step: s?.step ?? 0,
+      end: s?.config.steps ?? 0,
+      trajectories: s?.count ?? 0,
+      precision: s?.config.precision ?? '–',
+      adapter: this.ctx.description,
+      status: this.status,
+    });
+  }
+}

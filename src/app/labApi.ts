@@ -1,0 +1,76 @@
+/**
+ * `window.lab`: the scripting API (first version). Every method returns plain data or a promise;
+ * setConfig rejects with the same message as the CLI's ConfigError for a bad config.
+ */
+import type { ExperimentConfig } from '../core/config/types';
+import { PRESET_NAMES } from '../core/presets';
+import type { App } from './app';
+import type { FrameTiming } from './loop';
+import type { RunStats } from './stats';
+import { decodeHash } from './urlState';
+
+export interface LabApi {
+  /** False when the page has no WebGPU (every other call then rejects, saying why). */
+  available: boolean;
+  getConfig(): ExperimentConfig;
+  setConfig(config: unknown): Promise<void>;
+  step(n: number): Promise<void>;
+  play(): void;
+  pause(): void;
+  reset(): Promise<void>;
+  stats(): Promise<RunStats>;
+  screenshot(): Promise<Blob>;
+  /** Frame time and simulation rate as shown in the overlay, plus the adapter. */
+  perf(): FrameTiming & { adapter: string; playing: boolean };
+  presets: readonly string[];
+  loadPreset(name: string): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    lab?: LabApi;
+  }
+}
+
+export function createLab(app: App): LabApi {
+  return {
+    available: true,
+    getConfig: () => app.config,
+    setConfig: (config) => app.setConfig(config),
+    step: (n) => app.step(n),
+    play: () => app.loop.play(),
+    pause: () => app.loop.pause(),
+    reset: () => app.reset(),
+    stats: () => app.stats(),
+    screenshot: () => app.screenshot(),
+    perf: () => ({ ...app.loop.timing, adapter: app.ctx.description, playing: app.loop.playing }),
+    presets: PRESET_NAMES,
+    loadPreset: (name) => app.setConfig({ ...app.config, loss: { preset: name } }),
+  };
+}
+
+/** The API on a page without WebGPU: the config can be read, nothing can run. */
+export function unavailableLab(reason: string): LabApi {
+  const fail = () => Promise.reject(new Error(`WebGPU is not available: ${reason}`));
+  return {
+    available: false,
+    getConfig: () => decodeHash(location.hash).config,
+    setConfig: fail,
+    step: fail,
+    play: () => undefined,
+    pause: () => undefined,
+    reset: fail,
+    stats: fail,
+    screenshot: fail,
+    perf: () => ({
+      msPerFrame: Number.NaN,
+      stepsPerSecond: 0,
+      gpuMs: Number.NaN,
+      frames: 0,
+      adapter: 'none',
+      playing: false,
+    }),
+    presets: PRESET_NAMES,
+    loadPreset: fail,
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The loss heatmap: the field kernel (shaders/field.wgsl) evaluates L over the visible world rectangle
+ * into a storage buffer, recomputed only when the view or the loss changes; a fullscreen triangle
+ * (shaders/render_heatmap.wgsl) colours it through the colormap. On software GPUs the field is computed
+ * in bands of rows, each one dispatch below the device's safe invocation count.
+ */
+import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import heatmapWgsl from '../../shaders/render_heatmap.wgsl?raw';
+import type { FourierLoss } from '../core/loss';
+import { scaledCoefficientsDD } from '../core/loss';
+import { compileShaderModule } from '../gpu/errors';
+import { fieldShader } from '../gpu/shaderSource';
+import type { WorldRect } from './camera';
+import { colormapWgsl } from './colormap';
+
+const UNIFORM_SLOT = 256;
+const ROW_ALIGN = 16; // 16 cells × 16 bytes: band offsets stay multiples of 256 bytes
+
+/** Smallest and largest f(θ) over a fine sampling of the circle (the colour range). */
+export function lossRange(loss: FourierLoss, samples = 4096): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let s = 0; s < samples; s++) {
+    const th = (2 * Math.PI * s) / samples;
+    let f = 0;
+    for (let k = 0; k < loss.a.length; k++)
+      f += loss.a[k] * Math.cos((k + 1) * th) + loss.b[k] * Math.sin((k + 1) * th);
+    min = Math.min(min, f);
+    max = Math.max(max, f);
+  }
+  return { min, max };
+}
+
+export class Heatmap {
+  private readonly fieldParams: StructuredView;
+  private readonly heatParams: StructuredView;
+  private readonly fieldLayout: GPUBindGroupLayout;
+  private readonly fieldPipelines = new Map<number, GPUComputePipeline>();
+  private readonly coeffs: GPUBuffer;
+  private readonly heatUniform: GPUBuffer;
+  private fieldPipeline: GPUComputePipeline | null = null;
+  private field: GPUBuffer | null = null;
+  private bandUniform: GPUBuffer | null = null;
+  private bands: { row0: number; rows: number; group: GPUBindGroup }[] = [];
+  private drawGroup: GPUBindGroup | null = null;
+  private grid = { width: 0, height: 0 };
+  private range = { min: 0, max: 1 };
+  private computedFor = '';
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly fieldModule: GPUShaderModule,
+    private readonly drawPipeline: GPURenderPipeline,
+    private readonly maxInvocations: number,
+  ) {
+    const fieldCode = fieldShader();
+    this.fieldParams = makeStructuredView(makeShaderDataDefinitions(fieldCode).uniforms.field_params);
+    this.heatParams = makeStructuredView(makeShaderDataDefinitions(heatmapWgsl).uniforms.heat_params);
+    this.fieldLayout = device.createBindGroupLayout({
+      label: 'loss field bind group layout',
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+        { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+      ],
+    });
+    this.coeffs = device.createBuffer({
+      label: 'loss field coefficients',
+      size: 64 * 16,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.heatUniform = device.createBuffer({
+      label: 'heatmap params',
+      size: this.heatParams.arrayBuffer.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  static async create(device: GPUDevice, format: GPUTextureFormat, maxInvocations: number): Promise<Heatmap> {
+    const fieldModule = await compileShaderModule(device, 'loss field shader', fieldShader());
+    const drawModule = await compileShaderModule(
+      device,
+      'heatmap shader',
+      `${colormapWgsl()}\n${heatmapWgsl}`,
+    );
+    const layout = device.createBindGroupLayout({
+      label: 'heatmap bind group layout',
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'uniform' } },
+        { binding: 1, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'read-only-storage' } },
+      ],
+    });
+    const drawPipeline = await device.createRenderPipelineAsync({
+      label: 'heatmap pipeline',
+      layout: device.createPipelineLayout({ label: 'heatmap pipeline layout', bindGroupLayouts: [layout] }),
+      vertex: { module: drawModule, entryPoint: 'heatmap_vs' },
+      fragment: { module: drawModule, entryPoint: 'heatmap_fs', targets: [{ format }] },
+      primitive: { topology: 'triangle-list' },
+    });
+    return new Heatmap(device, fieldModule, drawPipeline, maxInvocations);
+  }
+
+  /** The colour range of the current loss (for the legend). */
+  get valueRange(): { min: number; max: number } {
+    return this.range;
+  }
+
+  async setLoss(loss: FourierLoss): Promise<void> {
+    const harmonics = loss.a.length;
+    let pipeline = this.fieldPipelines.get(harmonics);
+    if (!pipeline) {
+      pipeline = await this.device.createComputePipelineAsync({
+        label: `loss field pipeline (${harmonics} harmonics)`,
+        layout: this.device.createPipelineLayout({
+          label: 'loss field pipeline layout',
+          bindGroupLayouts: [this.fieldLayout],
+        }),
+        compute: { module: this.fieldModule, entryPoint: 'loss_field', constants: { HARMONICS: harmonics } },
+      });
+      this.fieldPipelines.set(harmonics, pipeline);
+    }
+    const c = scaledCoefficientsDD(loss);
+    const table = new Float32Array(64 * 4);
+    for (let h = 0; h < harmonics; h++) {
+      table.set(
+        [c.ka[h], c.kb[h], c.a[h], c.b[h]].map((x) => x.hi + x.lo),
+        4 * h,
+      );
+    }
+    this.device.queue.writeBuffer(this.coeffs, 0, table);
+    this.fieldPipeline = pipeline;
+    this.range = lossRange(loss);
+    this.heatParams.set({ lmin: this.range.min, lmax: this.range.max });
+    this.computedFor = '';
+  }
+
+  /** Field resolution for a canvas of `width` × `height` device pixels: half of it, rows 16-aligned. */
+  resize(width: number, height: number): void {
+    const w = Math.ceil(Math.max(1, width / 2) / ROW_ALIGN) * ROW_ALIGN;
+    const h = Math.max(1, Math.ceil(height / 2));
+    if (w === this.grid.width && h === this.grid.height) return;
+    this.grid = { width: w, height: h };
+    this.field?.destroy();
+    this.bandUniform?.destroy();
+    this.field = this.device.createBuffer({
+      label: `loss field (${w}×${h})`,
+      size: w * h * 16,
+      usage: GPUBufferUsage.STORAGE,
+    });
+    const rowsPerBand = Math.max(8, Math.floor(this.maxInvocations / w / 8) * 8);
+    const count = Math.ceil(h / rowsPerBand);
+    this.bandUniform = this.device.createBuffer({
+      label: `loss field params (${count} bands)`,
+      size: count * UNIFORM_SLOT,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    const paramBytes = this.fieldParams.arrayBuffer.byteLength;
+    this.bands = [];
+    for (let b = 0; b < count; b++) {
+      const row0 = b * rowsPerBand;
+      const rows = Math.min(rowsPerBand, h - row0);
+      const group = this.device.createBindGroup({
+        label: `loss field bind group (rows ${row0}+${rows})`,
+        layout: this.fieldLayout,
+        entries: [
+          { binding: 0, resource: { buffer: this.bandUniform, offset: b * UNIFORM_SLOT, size: paramBytes } },
+          { binding: 1, resource: { buffer: this.coeffs } },
+          { binding: 2, resource: { buffer: this.field, offset: row0 * w * 16, size: rows * w * 16 } },
+        ],
+      });
+      this.bands.push({ row0, rows, group });
+    }
+    this.heatParams.set({ grid: [w, h] });
+    this.drawGroup = this.device.createBindGroup({
+      label: 'heatmap bind group',
+      layout: this.drawPipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.heatUniform } },
+        { binding: 1, resource: { buffer: this.field } },
+      ],
+    });
+    this.computedFor = '';
+  }
+
+  /**
+   * Recomputes the field into `encoder` if the view or the loss changed since the last time; returns
+   * whether it did (the heatmap must then be redrawn).
+   */
+  encodeField(encoder: GPUCommandEncoder, rect: WorldRect): boolean {
+    const key = `${rect.x0},${rect.x1},${rect.y0},${rect.y1}`;
+    if (!this.fieldPipeline || !this.bandUniform || key === this.computedFor) return false;
+    this.computedFor = key;
+    const { width, height } = this.grid;
+    const all = new Uint8Array(this.bands.length * UNIFORM_SLOT);
+    const dy = (rect.y1 - rect.y0) / height;
+    this.bands.forEach(({ row0, rows }, b) => {
+      this.fieldParams.set({
+        width,
+        height: rows,
+        x0: rect.x0,
+        x1: rect.x1,
+        y0: rect.y0 + row0 * dy,
+        y1: rect.y0 + (row0 + rows) * dy,
+      });
+      all.set(new Uint8Array(this.fieldParams.arrayBuffer), b * UNIFORM_SLOT);
+    });
+    this.device.queue.writeBuffer(this.bandUniform, 0, all);
+    this.device.queue.writeBuffer(this.heatUniform, 0, this.heatParams.arrayBuffer);
+    const pass = encoder.beginComputePass({ label: 'loss field pass' });
+    pass.setPipeline(this.fieldPipeline);
+    for (const band of this.bands) {
+      pass.setBindGroup(0, band.group);
+      pass.dispatchWorkgroups(Math.ceil(width / 8), Math.ceil(band.rows / 8));
+    }
+    pass.end();
+    return true;
+  }
+
+  draw(pass: GPURenderPassEncoder): void {
+    if (!this.drawGroup || !this.computedFor) return;
+    pass.setPipeline(this.drawPipeline);
+    pass.setBindGroup(0, this.drawGroup);
+    pass.draw(3);
+  }
+
+  destroy(): void {
+    for (const b of [this.field, this.bandUniform, this.coeffs, this.heatUniform]) b?.destroy();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The lil-gui control panel. Every config change builds a candidate config and hands it to
+ * `actions.apply`, which validates it (validateConfig) and rebuilds the engine; sliders apply on
+ * onFinishChange (release), never on every tick. A rejected candidate puts the controls back to the
+ * config still running.
+ */
+import GUI, { type Controller } from 'lil-gui';
+import type { ExperimentConfig, InitSpec } from '../core/config/types';
+import { trajectoryCount } from '../core/init';
+import { PRESET_NAMES } from '../core/presets';
+
+export interface GuiActions {
+  current(): ExperimentConfig;
+  isPlaying(): boolean;
+  /** Validates and applies; resolves false when rejected (the reason is shown elsewhere). */
+  apply(candidate: unknown): Promise<boolean>;
+  togglePlay(): void;
+  stepOnce(): void;
+  reset(): void;
+  fitView(): void;
+  setStepsPerFrame(n: number): void;
+}
+
+const CUSTOM = '(custom)';
+const INIT_MODES = ['points', 'ring', 'random', 'grid'] as const;
+type InitMode = (typeof INIT_MODES)[number];
+const STEPS_PER_FRAME = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+const DEFAULT_BATCH = 4096;
+
+function initMode(init: InitSpec): InitMode {
+  return INIT_MODES.find((m) => m in init) ?? 'points';
+}
+
+/** An init spec of `mode` with about `count` trajectories, keeping the current spec's other settings. */
+function initFor(mode: InitMode, count: number, current: InitSpec): InitSpec {
+  if (mode === initMode(current) && mode === 'points') return current;
+  // Leaving a single start point: the count field showed 1, so start from a sizeable batch.
+  if (initMode(current) === 'points' && mode !== 'points') count = DEFAULT_BATCH;
+  switch (mode) {
+    case 'points':
+      return { points: [[-0.7, 0.7]] };
+    case 'ring':
+      return { ring: { count, radius: 'ring' in current ? current.ring.radius : 1 } };
+    case 'random':
+      return 'random' in current
+        ? { random: { ...current.random, count } }
+        : { random: { count, seed: 1, radius: [0.2, 2] } };
+    case 'grid': {
+      // An even side keeps the origin off the cell centres.
+      const side = Math.max(2, 2 * Math.round(Math.sqrt(Math.max(1, count)) / 2));
+      const extent: [number, number, number, number] =
+        'grid' in current ? current.grid.extent : [-1.5, 1.5, -1.5, 1.5];
+      return { grid: { count: [side, side], extent } };
+    }
+  }
+}
+
+export class ControlPanel {
+  private readonly gui: GUI;
+  private readonly state = {
+    preset: CUSTOM,
+    lr: 0.1,
+    weightDecay: 0.05,
+    momentum: 0,
+    initMode: 'ring' as InitMode,
+    count: 4096,
+    precision: 'f32',
+    steps: 3000,
+    stepsPerFrame: 10,
+    play: () => this.actions.togglePlay(),
+    step: () => this.actions.stepOnce(),
+    reset: () => this.actions.reset(),
+    fitView: () => this.actions.fitView(),
+  };
+  private readonly playButton: Controller;
+  private readonly countControl: Controller;
+
+  constructor(
+    container: HTMLElement,
+    private readonly actions: GuiActions,
+  ) {
+    this.gui = new GUI({ container, title: 'scaleinv-lab' });
+    const s = this.state;
+    const run = this.gui.addFolder('Run');
+    this.playButton = run.add(s, 'play').name('▶ play');
+    run.add(s, 'step').name('step (one frame of steps)');
+    run.add(s, 'reset').name('reset to step 0');
+    run
+      .add(s, 'stepsPerFrame', STEPS_PER_FRAME)
+      .name('steps per frame')
+      .onChange((v: number) => this.actions.setStepsPerFrame(v));
+    run
+      .add(s, 'steps')
+      .name('run length (steps)')
+      .onFinishChange(() => this.commit());
+
+    const exp = this.gui.addFolder('Experiment');
+    exp
+      .add(s, 'preset', [CUSTOM, ...PRESET_NAMES])
+      .name('loss preset')
+      .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'lr', 0, 1, 0.001)
+      .name('lr η')
+      .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'weightDecay', 0, 1, 0.001)
+      .name('weight decay λ')
+      .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'momentum', 0, 0.99, 0.01)
+      .name('momentum γ')
+      .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'initMode', INIT_MODES)
+      .name('init')
+      .onFinishChange(() => this.commit());
+    this.countControl = exp
+      .add(s, 'count')
+      .name('trajectories')
+      .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'precision', ['f32', 'df64'])
+      .name('precision')
+      .onFinishChange(() => this.commit());
+
+    const view = this.gui.addFolder('View');
+    view.add(s, 'fitView').name('fit view to start points');
+  }
+
+  /** Shows `config` and the play state in the controls (no events fire). */
+  sync(config: ExperimentConfig, playing: boolean, stepsPerFrame: number): void {
+    const s = this.state;
+    s.preset = 'preset' in config.loss ? config.loss.preset : CUSTOM;
+    s.lr = config.optimizer.lr;
+    s.weightDecay = config.optimizer.weightDecay;
+    s.momentum = config.optimizer.momentum;
+    s.initMode = initMode(config.init);
+    s.count = trajectoryCount(config.init);
+    s.precision = config.precision;
+    s.steps = config.steps;
+    s.stepsPerFrame = stepsPerFrame;
+    this.countControl.disable(s.initMode === 'points');
+    this.setPlaying(playing);
+    for (const c of this.gui.controllersRecursive()) c.updateDisplay();
+  }
+
+  setPlaying(playing: boolean): void {
+    this.playButton.name(playing ? '❚❚ pause' : '▶ play');
+  }
+
+  /** The running config with the controls' values: validated and applied by the actions. */
+  private candidate(): unknown {
+    const cur = this.actions.current();
+    const s = this.state;
+    return {
+      ...cur,
+      loss: s.preset === CUSTOM ? cur.loss : { preset: s.preset },
+      optimizer: { ...cur.optimizer, lr: s.lr, weightDecay: s.weightDecay, momentum: s.momentum },
+      init: initFor(s.initMode, s.count, cur.init),
+      precision: s.precision,
+      steps: s.steps,
+      sampleEvery: Math.min(cur.sampleEvery, s.steps),
+    };
+  }
+
+  private async commit(): Promise<void> {
+    const ok = await this.actions.apply(this.candidate());
+    if (!ok) this.sync(this.actions.current(), this.actions.isPlaying(), this.state.stepsPerFrame);
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * End-to-end: the built playground in headless Chromium on SwiftShader's WebGPU. Builds with vite, serves
+ * with `vite preview`, drives the page through window.lab. Screenshots go to test-artifacts/.
+ * Without Chromium the file fails in CI (process.env.CI) and is skipped loudly elsewhere.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
+import { validateConfig } from '../../src/core/config/validate';
+import {
+  ARTIFACTS,
+  BASE_URL,
+  buildApp,
+  CHROMIUM,
+  chromiumAvailable,
+  hashFor,
+  launchBrowser,
+  startPreview,
+  stopPreview,
+} from './harness';
+
+const available = chromiumAvailable();
+if (!available) {
+  const why = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (process.env.CI) throw new Error(`[e2e] ${why}; end-to-end tests must run in CI`);
+  console.warn(`[e2e] SKIPPED: ${why}`);
+}
+
+interface Opened {
+  page: Page;
+  errors: string[];
+}
+
+/** Pixel statistics of a PNG, decoded in the page (no image library on the Node side). */
+async function pngStats(
+  page: Page,
+  fromLab: boolean,
+): Promise<{ w: number; h: number; variance: number; png: string }> {
+  return page.evaluate(async (useLab) => {
+    const blob = useLab
+      ? await window.lab!.screenshot()
+      : await new Promise<Blob>((r) =>
+          (document.getElementById('view') as HTMLCanvasElement).toBlob((b) => r(b!)),
+        );
+    const bmp = await createImageBitmap(blob);
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = c.getContext('2d')!;
+    g.drawImage(bmp, 0, 0);
+    const px = g.getImageData(0, 0, bmp.width, bmp.height).data;
+    let sum = 0;
+    let sq = 0;
+    const n = px.length / 4;
+    for (let i = 0; i < px.length; i += 4) {
+      const l = 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2];
+      sum += l;
+      sq += l * l;
+    }
+    const mean = sum / n;
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { w: bmp.width, h: bmp.height, variance: sq / n - mean * mean, png: btoa(bin) };
+  }, fromLab);
+}
+
+function save(name: string, base64: string): void {
+  writeFileSync(join(ARTIFACTS, name), Buffer.from(base64, 'base64'));
+}
+
+describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', () => {
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    buildApp();
+    server = await startPreview();
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    stopPreview(server);
+  });
+
+  async function open(hash = '', init?: () => void): Promise<Opened> {
+    const page = await browser!.newPage({ viewport: { width: 1024, height: 640 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    if (init) await page.addInitScript(init);
+    await page.goto(BASE_URL + hash);
+    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
+    return { page, errors };
+  }
+
+  it('loads without console errors and draws the heatmap and paths', async () => {
+    const { page, errors } = await open();
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+    const perf = await page.evaluate(() => window.lab!.perf());
+    console.log(`[e2e] adapter: ${perf.adapter}`);
+    await page.evaluate(async () => {
+      window.lab!.pause();
+      await window.lab!.setConfig(window.lab!.getConfig());
+      await window.lab!.step(300);
+    });
+    const shot = await pngStats(page, true);
+    save('e2e-canvas.png', shot.png);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-page.png') });
+    expect(shot.w).toBeGreaterThan(100);
+    expect(shot.variance).toBeGreaterThan(100); // a flat or black canvas is ~0
+    expect(await page.locator('.legend-bar').count()).toBe(1);
+    expect(await page.locator('.lil-gui').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lab.step(50) then lab.stats() reports step 50 and sane numbers', async () => {
+    const { page, errors } = await open();
+    const stats = await page.evaluate(async () => {
+      const lab = window.lab!;
+      lab.pause();
+      await lab.setConfig(lab.getConfig()); // back to step 0, still paused
+      await lab.step(50);
+      return lab.stats();
+    });
+    expect(stats.step).toBe(50);
+    expect(stats.precision).toBe('f32');
+    expect(stats.trajectories).toBe(4096);
+    expect(stats.diverged).toBeGreaterThanOrEqual(0);
+    expect(stats.diverged).toBeLessThanOrEqual(4096);
+    expect(stats.overflowed).toBe(0);
+    const g = stats.angleGap;
+    for (const v of [g.median, g.p95, g.max]) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(Math.PI);
+    }
+    expect(g.median).toBeLessThanOrEqual(g.p95);
+    expect(g.p95).toBeLessThanOrEqual(g.max);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a URL hash with bad fields shows a banner naming them and still renders', async () => {
+    const hash = hashFor({ optimizer: { lr: -1 }, precision: 'f65', init: { ring: { count: 256 } } });
+    const { page, errors } = await open(hash);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+    const banner = await page.locator('.banner[data-topic="url"]').textContent();
+    expect(banner).toContain('optimizer.lr');
+    expect(banner).toContain('precision');
+    expect(banner).toContain('default was used');
+    const config = await page.evaluate(() => window.lab!.getConfig());
+    expect(config.optimizer.lr).toBe(0.1);
+    expect(config.precision).toBe('f32');
+    expect(config.init).toEqual({ ring: { count: 256, radius: 1 } });
+    await page.evaluate(() => window.lab!.step(100));
+    const shot = await pngStats(page, true);
+    save('e2e-bad-hash.png', shot.png);
+    expect(shot.variance).toBeGreaterThan(100);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lab.setConfig rejects a bad config with the CLI message and keeps the running one', async () => {
+    const { page, errors } = await open();
+    const bad = {
+      ...structuredClone(PLAYGROUND_DEFAULTS),
+      optimizer: { ...PLAYGROUND_DEFAULTS.optimizer, momentum: 2 },
+    };
+    let expected = '';
+    try {
+      validateConfig(bad);
+    } catch (e) {
+      expected = (e as Error).message;
+    }
+    expect(expected).toContain('optimizer.momentum');
+    const result = await page.evaluate(async (config) => {
+      const lab = window.lab!;
+      const before = lab.getConfig();
+      let message = '';
+      try {
+        await lab.setConfig(config);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      return { message, unchanged: JSON.stringify(before) === JSON.stringify(lab.getConfig()) };
+    }, bad);
+    expect(result.message).toBe(expected);
+    expect(result.unchanged).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a bad value typed into the GUI shows a banner and keeps the running config', async () => {
+    const { page, errors } = await open();
+    const momentum = page.getByLabel('momentum γ');
+    await momentum.fill('0.9'); // lr·weightDecay = 0.005 > (1 − √0.9)²: no real α
+    await momentum.press('Enter');
+    const banner = page.locator('.banner[data-topic="config"]');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toContain('optimizer.weightDecay');
+    expect(await momentum.inputValue()).toBe('0');
+    expect(await page.evaluate(() => window.lab!.getConfig().optimizer.momentum)).toBe(0);
+    const lr = page.getByLabel('lr η');
+    await lr.fill('0.2');
+    await lr.press('Enter');
+    await page.waitForFunction(() => window.lab!.getConfig().optimizer.lr === 0.2, null, { timeout: 20_000 });
+    expect(await page.evaluate(() => decodeURIComponent(location.hash))).toContain('"lr":0.2');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('without WebGPU a banner says what is missing and how to get it', async () => {
+    const { page, errors } = await open('', () => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    });
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('no-webgpu');
+    const banner = (await page.locator('.banner-error').textContent()) ?? '';
+    expect(banner).toContain('navigator.gpu is missing');
+    expect(banner).toContain('chrome://flags/#enable-unsafe-webgpu');
+    expect(banner).toContain('--enable-unsafe-webgpu --enable-features=Vulkan');
+    expect(await page.evaluate(() => window.lab!.available)).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-no-webgpu.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
