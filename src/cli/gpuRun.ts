@@ -5,7 +5,7 @@
 import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig } from '../core/config/types';
 import { initialPoints } from '../core/init';
-import { buildOutput, type RunOutput, sampleSteps, type TrajectoryRecord } from '../core/run/output';
+import { buildOutput, emptyRecord, type RunOutput, sampleSteps } from '../core/run/output';
 import { toExponential } from '../core/schedule';
 import { acquireGpu } from '../gpu/device';
 import { TrajectoryEngine } from '../gpu/engine';
@@ -43,17 +43,7 @@ export async function runGpu(config: ExperimentConfig): Promise<RunOutput> {
     });
     const at = sampleSteps(config.steps, config.sampleEvery);
     const n = engine.count;
-    const records: TrajectoryRecord[] = [];
-    for (let i = 0; i < n; i++) {
-      records.push({
-        init: [points[2 * i], points[2 * i + 1]],
-        divergenceStep: null,
-        overflowStep: null,
-        wd: new Float64Array(2 * at.length),
-        ex: new Float64Array(2 * at.length),
-        gap: new Float64Array(at.length),
-      });
-    }
+    const records = Array.from({ length: n }, (_, i) => emptyRecord(points, i, at.length));
     let j = 0;
     await engine.capture(at, (snap) => {
       for (let i = 0; i < n; i++) {

@@ -148,7 +148,3 @@ export function evaluateLoss(loss: FourierLoss, x: number, y: number, coeffs = l
   };
   return result;
 }
-
-export function harmonicCount(loss: FourierLoss): number {
-  return loss.a.length;
-}

@@ -3,6 +3,7 @@
  * snapshot, float32 ULP distances, initial points away from the loss maxima, and the schedules under test.
  */
 import type { Arith } from '../../src/core/arith';
+import { seededRandom } from '../../src/core/init';
 import { Integrator } from '../../src/core/integrator';
 import type { FourierLoss } from '../../src/core/loss';
 import { findPreset } from '../../src/core/presets';
@@ -142,15 +143,7 @@ export function ringAvoiding(count: number, radius: number, avoid: readonly numb
 
 /** Seeded points with radius in [r0, r1] and float32 coordinates (splitmix-like generator). */
 export function randomPoints(count: number, seed: number, r0: number, r1: number): Float64Array {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    return (z >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const out = new Float64Array(2 * count);
   for (let i = 0; i < count; i++) {
     const th = 2 * Math.PI * rand();

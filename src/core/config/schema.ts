@@ -37,7 +37,3 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   precision: 'f64',
   backend: 'cpu',
 };
-
-export function cloneConfig(c: ExperimentConfig): ExperimentConfig {
-  return structuredClone(c);
-}

@@ -5,7 +5,7 @@ import type { ExperimentConfig } from '../config/types';
 import { initialPoints } from '../init';
 import { Integrator } from '../integrator';
 import { toExponential } from '../schedule';
-import { buildOutput, type RunOutput, sampleSteps, type TrajectoryRecord } from './output';
+import { buildOutput, emptyRecord, type RunOutput, sampleSteps, type TrajectoryRecord } from './output';
 
 export interface CpuRunOptions {
   /** Called after each trajectory with (done, total). */
@@ -25,14 +25,7 @@ export function simulateCpu<T>(
   const records: TrajectoryRecord[] = [];
   for (let i = 0; i < n; i++) {
     const s = integrator.init(points[2 * i], points[2 * i + 1]);
-    const rec: TrajectoryRecord = {
-      init: [points[2 * i], points[2 * i + 1]],
-      divergenceStep: null,
-      overflowStep: null,
-      wd: new Float64Array(2 * at.length),
-      ex: new Float64Array(2 * at.length),
-      gap: new Float64Array(at.length),
-    };
+    const rec = emptyRecord(points, i, at.length);
     let next = 0;
     for (let t = 0; ; t++) {
       if (t === at[next]) {

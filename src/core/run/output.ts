@@ -17,6 +17,18 @@ export interface TrajectoryRecord {
   gap: Float64Array;
 }
 
+/** A record for trajectory i of interleaved `points`, with room for `samples` samples. */
+export function emptyRecord(points: Float64Array, i: number, samples: number): TrajectoryRecord {
+  return {
+    init: [points[2 * i], points[2 * i + 1]],
+    divergenceStep: null,
+    overflowStep: null,
+    wd: new Float64Array(2 * samples),
+    ex: new Float64Array(2 * samples),
+    gap: new Float64Array(samples),
+  };
+}
+
 export interface TrajectoryOutput {
   init: [number, number];
   divergenceStep: number | null;
