@@ -54,12 +54,17 @@ fn two_prod_fma(a: f32, b: f32) -> vec2<f32> {
 
 // Veltkamp split: a == hi + lo with hi holding the top 12 bits and lo the remaining (at most) 12 bits,
 // so that products of halves are exact in f32 (12 + 12 <= 24 bits). 4097 = 2^12 + 1.
+// 4097·a overflows once |a| > 2^128/4097, so, as QD's split does, a larger a is split as a·2^-14 and the
+// halves are scaled back by 2^14 (powers of two: exact). Without this, products of large df64 values came
+// out NaN about 18 steps before the exponential run really overflowed.
 fn df_split(a: f32) -> vec2<f32> {
-  let t = 4097.0 * a;
-  // t - (t - a) rounds a to 12 significant bits; a reassociating compiler would turn it into a.
-  let hi = t - (t - a);
-  let lo = a - hi;
-  return vec2<f32>(hi, lo);
+  let big = abs(a) > ldexp(1.0, 115);
+  let b = a * select(1.0, ldexp(1.0, -14), big);
+  let t = 4097.0 * b;
+  // t - (t - b) rounds b to 12 significant bits; a reassociating compiler would turn it into b.
+  let hi = t - (t - b);
+  let lo = b - hi;
+  return vec2<f32>(hi, lo) * select(1.0, 16384.0, big);
 }
 
 // Dekker's TwoProd: p + e == a * b exactly without fma (~17 flops). Each partial product of halves is

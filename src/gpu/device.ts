@@ -11,7 +11,10 @@ export interface GpuContext {
   description: string;
   /** A CPU implementation (SwiftShader, llvmpipe, lavapipe, ...). */
   isSoftware: boolean;
-  /** Most invocations one dispatch should run: SwiftShader crashes on long dispatches above ~32k. */
+  /**
+   * Most invocations one dispatch should run: SwiftShader crashes on long dispatches above ~32k. No cap on
+   * hardware here: kernels also cap by maxComputeWorkgroupsPerDimension × their own workgroup size.
+   */
   maxInvocationsPerDispatch: number;
 }
 
@@ -152,8 +155,12 @@ export async function acquireGpu(options?: {
     adapter,
     description,
     isSoftware,
-    maxInvocationsPerDispatch: isSoftware
-      ? SOFTWARE_DISPATCH_LIMIT
-      : device.limits.maxComputeWorkgroupsPerDimension * 64,
+    maxInvocationsPerDispatch: isSoftware ? SOFTWARE_DISPATCH_LIMIT : Number.MAX_SAFE_INTEGER,
   };
+}
+
+/** Most invocations one 1-D dispatch of a kernel with this workgroup size may run on this device. */
+export function invocationsPerDispatch(ctx: GpuContext, workgroupSize: number): number {
+  const byWorkgroups = ctx.device.limits.maxComputeWorkgroupsPerDimension * workgroupSize;
+  return Math.min(ctx.maxInvocationsPerDispatch, byWorkgroups);
 }

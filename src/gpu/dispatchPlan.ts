@@ -31,6 +31,14 @@ export function phaseIndexAt(phaseStarts: readonly number[], t: number): number 
 }
 
 export function planDispatches(p: PlanInput): DispatchSpec[] {
+  // A zero or fractional cap would loop forever or dispatch partial trajectories: refuse it loudly.
+  for (const [name, v] of [
+    ['maxSteps', p.maxSteps],
+    ['maxInvocations', p.maxInvocations],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`planDispatches: ${name} must be a positive integer (got ${v})`);
+  }
   const out: DispatchSpec[] = [];
   let t = p.t0;
   const end = p.t0 + p.steps;

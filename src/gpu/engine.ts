@@ -4,10 +4,10 @@
  * directly, and only small results come back to the CPU.
  */
 import { F32 } from '../core/arith';
-import { DD, ddMul, ddToF32 } from '../core/dd';
-import { type FourierLoss, scaledCoefficientsDD } from '../core/loss';
+import { DD, ddMul } from '../core/dd';
+import type { FourierLoss } from '../core/loss';
 import { type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
-import type { GpuContext } from './device';
+import { type GpuContext, invocationsPerDispatch } from './device';
 import type { ProbeSabotage } from './df64Source';
 import { type DispatchSpec, planDispatches } from './dispatchPlan';
 import { compileShaderModule, withErrorScopes } from './errors';
@@ -21,7 +21,7 @@ import {
   TRAJECTORY_STRUCT,
 } from './layout';
 import { checkBatchLimits } from './limits';
-import { gpuReal, putReal, splitDf64 } from './realValues';
+import { gpuReal, putReal } from './realValues';
 import { trajectoryShader } from './shaderSource';
 
 export interface EngineSetup {
@@ -75,7 +75,6 @@ export class TrajectoryEngine {
     readonly trajectories: GPUBuffer,
     readonly metrics: GPUBuffer,
     readonly history: GPUBuffer,
-    private readonly coeffs: GPUBuffer,
   ) {
     this.count = setup.points.length / 2;
     this.precision = setup.precision;
@@ -107,10 +106,9 @@ export class TrajectoryEngine {
     const module = await compileShaderModule(
       device,
       `${label} shader`,
-      trajectoryShader(p, setup.df64Sabotage),
+      trajectoryShader(p, setup.loss, setup.df64Sabotage),
     );
     const constants: Record<string, number> = {
-      HARMONICS: setup.loss.a.length,
       WORKGROUP_SIZE: setup.workgroupSize ?? 64,
     };
     if (p === 'df64') constants.DF64_TWO_PROD_FMA = setup.twoProdFma ? 1 : 0;
@@ -123,7 +121,6 @@ export class TrajectoryEngine {
             visibility: GPUShaderStage.COMPUTE,
             buffer: { type: 'uniform', hasDynamicOffset: true },
           },
-          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
           { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
           { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
           { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
@@ -147,9 +144,7 @@ export class TrajectoryEngine {
         mk('trajectories', count * trajSize, storage),
         mk('metrics', count * metricSize, storage),
         mk('history ring', history * count * 16, storage | GPUBufferUsage.VERTEX),
-        mk('loss coefficients', 64 * 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
       );
-      engine.uploadCoefficients();
       engine.reset();
       return engine;
     });
@@ -178,28 +173,11 @@ export class TrajectoryEngine {
       layout: this.pipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: this.paramsBuffer, size: UNIFORM_SLOT } },
-        { binding: 1, resource: { buffer: this.coeffs } },
         { binding: 2, resource: { buffer: this.trajectories } },
         { binding: 3, resource: { buffer: this.metrics } },
         { binding: 4, resource: { buffer: this.history } },
       ],
     });
-  }
-
-  private uploadCoefficients(): void {
-    const c = scaledCoefficientsDD(this.setup.loss);
-    const table = new Float32Array(64 * 4);
-    for (let h = 0; h < c.ka.length; h++) {
-      if (this.precision === 'f32') {
-        table.set(
-          [c.ka[h], c.kb[h], c.a[h], c.b[h]].map((x) => Math.fround(x.hi + x.lo)),
-          4 * h,
-        );
-      } else {
-        table.set([...splitDf64(c.ka[h]), ...splitDf64(c.kb[h])], 4 * h);
-      }
-    }
-    this.ctx.device.queue.writeBuffer(this.coeffs, 0, table);
   }
 
   /** Back to step 0 from the initial points (w̃_0 = w_0, ṽ_0 = bufferInit·w_0, η̃_0). */
@@ -276,7 +254,7 @@ export class TrajectoryEngine {
       phaseStarts: this.phaseStarts,
       count: this.count,
       maxSteps: this.setup.maxStepsPerDispatch ?? 1024,
-      maxInvocations: this.ctx.maxInvocationsPerDispatch,
+      maxInvocations: invocationsPerDispatch(this.ctx, this.setup.workgroupSize ?? 64),
     };
   }
 
@@ -416,7 +394,6 @@ export class TrajectoryEngine {
   }
 
   destroy(): void {
-    for (const b of [this.trajectories, this.metrics, this.history, this.coeffs, this.paramsBuffer])
-      b.destroy();
+    for (const b of [this.trajectories, this.metrics, this.history, this.paramsBuffer]) b.destroy();
   }
 }

@@ -6,8 +6,8 @@
  */
 import probeWgsl from '../../shaders/probe.wgsl?raw';
 import { DD, DD_ONE, ddAdd, ddDiv, ddMul, ddSqrt, ddSub, twoSum } from '../core/dd';
-import type { GpuContext } from './device';
-import { df64Source, type ProbeSabotage, replaceWgslFunction } from './df64Source';
+import { type GpuContext, invocationsPerDispatch } from './device';
+import { df64Source, type ProbeSabotage } from './df64Source';
 import { compileShaderModule, withErrorScopes } from './errors';
 
 export interface ProbeReport {
@@ -109,7 +109,7 @@ async function runKernel(
       compute: { module, entryPoint, constants },
     });
     const wg = 64;
-    const perDispatch = Math.max(wg, Math.floor(ctx.maxInvocationsPerDispatch / wg) * wg);
+    const perDispatch = Math.max(wg, Math.floor(invocationsPerDispatch(ctx, wg) / wg) * wg);
     const chunks = Math.max(1, Math.ceil(count / perDispatch));
     const align = device.limits.minUniformBufferOffsetAlignment;
 

@@ -7,7 +7,7 @@
 import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import reduceWgsl from '../../shaders/reduce.wgsl?raw';
 import type { GapSummary } from '../core/drift';
-import type { GpuContext } from './device';
+import { type GpuContext, invocationsPerDispatch } from './device';
 import { compileShaderModule, withErrorScopes } from './errors';
 import { METRIC_STRUCT, structWgsl } from './layout';
 
@@ -71,7 +71,7 @@ export class GapReducer {
         });
       const [histPipeline, selectPipeline] = await Promise.all([mk('reduce_histogram'), mk('reduce_select')]);
       // One uniform slot per (level, chunk) for the histogram passes and one per level for the selection.
-      const chunk = ctx.maxInvocationsPerDispatch;
+      const chunk = invocationsPerDispatch(ctx, 64);
       const view = makeStructuredView(defs.uniforms.rp);
       const slots: ArrayBuffer[] = [];
       const histDispatches: { slot: number; invocations: number }[][] = [];

@@ -196,6 +196,16 @@ describe('planDispatches', () => {
     expect(planViolation(p, planDispatches({ ...p, maxSteps: 3 }))).toMatch(/needless cut/);
   });
 
+  it('refuses a zero, negative or fractional cap instead of looping forever', () => {
+    const p = { t0: 0, steps: 10, phaseStarts: [0], count: 4, maxSteps: 4, maxInvocations: 2 };
+    for (const bad of [0, -1, 0.5, Number.NaN]) {
+      expect(() => planDispatches({ ...p, maxSteps: bad })).toThrow(/maxSteps must be a positive integer/);
+      expect(() => planDispatches({ ...p, maxInvocations: bad })).toThrow(
+        /maxInvocations must be a positive/,
+      );
+    }
+  });
+
   it('phaseIndexAt: the last phase whose start is ≤ t', () => {
     const starts = [0, 100, 200];
     expect([0, 99, 100, 199, 200, 10_000].map((t) => phaseIndexAt(starts, t))).toEqual([0, 0, 1, 1, 2, 2]);

@@ -19,6 +19,7 @@ import { F32, F64 } from '../../src/core/arith';
 import { evaluateLoss, type FourierLoss, scaledCoefficientsDD } from '../../src/core/loss';
 import { LOSS_PRESETS } from '../../src/core/presets';
 import { type ExponentialSchedule, type OptimizerConfig, toExponential } from '../../src/core/schedule';
+import { invocationsPerDispatch } from '../../src/gpu/device';
 import { planDispatches } from '../../src/gpu/dispatchPlan';
 import { type EngineSetup, type EngineSnapshot, TrajectoryEngine } from '../../src/gpu/engine';
 import { compileShaderModule, withErrorScopes } from '../../src/gpu/errors';
@@ -224,7 +225,7 @@ describe.skipIf(!ctx)('batching and dispatch splitting do not change results', (
     const big = 70_000;
     const schedule = toExponential(decay);
     const steps = 30;
-    const perDispatch = ctx!.maxInvocationsPerDispatch;
+    const perDispatch = invocationsPerDispatch(ctx!, 64);
     const plan = planDispatches({
       t0: 0,
       steps,
@@ -339,33 +340,25 @@ describe.skipIf(!ctx)('overflow of the exponential run', () => {
     });
   }
 
-  // KNOWN BUG (make `knownBug` a plain `it` once fixed). MATH.md §5: df64's exponent range is float32's,
-  // so η̃ overflows at the same step as in f32. With the split TwoProd (the one chosen on SwiftShader)
-  // df_split computes 4097·a, which overflows once |a| > 2^128/4097 ≈ 2^116; the split then yields
-  // inf − inf = NaN, about ln(4097)/(2|ln α|) ≈ 18.6 steps early (measured: step 180–181 instead of 199
-  // for lr 1, weightDecay 0.2). Forcing the fma TwoProd (no split; not exact on SwiftShader, but it shows
-  // the range) gives 198–199. So the df64 overflowStep also depends on the device's TwoProd. Fix: scale a
-  // by 2^-28 before splitting when |a| > 2^100 (as QD's split does), or renormalise w̃, η̃, ṽ by powers of
-  // two (MATH.md §5). On a device whose probe chose the fused-fma TwoProd this runs as a plain test.
-  const knownBug = probe?.chosenTwoProd === 'split' ? it.fails : it;
-  knownBug(
-    'df64 overflows at the f32 step (same exponent range) — fails with the split TwoProd',
-    async () => {
-      const loss = presetLoss('single-well');
-      const schedule = toExponential({ lr: 1, weightDecay: 0.2, momentum: 0, milestones: [], lrDecay: 1 });
-      const points = randomPoints(64, 3, 0.5, 2);
-      const [d] = await runGpu({ precision: 'df64', loss, schedule, points }, [300]);
-      const [f] = await runGpu({ precision: 'f32', loss, schedule, points }, [300]);
-      findings.push(
-        `overflow df64 lr 1 wd 0.2: steps ${Math.min(...d.overflowStep)}..${Math.max(...d.overflowStep)} ` +
-          `(f32: ${Math.min(...f.overflowStep)}; TwoProd ${probe?.chosenTwoProd})`,
-      );
-      // One step of slack: the lo parts may overflow a step before the hi parts (seen with the fma path).
-      for (let i = 0; i < d.overflowStep.length; i++) {
-        expect(Math.abs(d.overflowStep[i] - f.overflowStep[i])).toBeLessThanOrEqual(1);
-      }
-    },
-  );
+  // Regression (was a known bug): df64's exponent range is float32's (MATH.md §5), so η̃ overflows at the
+  // same step as in f32. With the split TwoProd (the one chosen on SwiftShader), df_split computed 4097·a,
+  // which overflows once |a| > 2^128/4097 ≈ 2^116; the split then gave inf − inf = NaN about 18.6 steps
+  // early (step 180–181 instead of 199 for lr 1, weightDecay 0.2). df_split now pre-scales large inputs.
+  it('df64 overflows at the f32 step (same exponent range), whichever TwoProd the probe chose', async () => {
+    const loss = presetLoss('single-well');
+    const schedule = toExponential({ lr: 1, weightDecay: 0.2, momentum: 0, milestones: [], lrDecay: 1 });
+    const points = randomPoints(64, 3, 0.5, 2);
+    const [d] = await runGpu({ precision: 'df64', loss, schedule, points }, [300]);
+    const [f] = await runGpu({ precision: 'f32', loss, schedule, points }, [300]);
+    findings.push(
+      `overflow df64 lr 1 wd 0.2: steps ${Math.min(...d.overflowStep)}..${Math.max(...d.overflowStep)} ` +
+        `(f32: ${Math.min(...f.overflowStep)}; TwoProd ${probe?.chosenTwoProd})`,
+    );
+    // One step of slack: the lo parts may overflow a step before the hi parts (seen with the fma path).
+    for (let i = 0; i < d.overflowStep.length; i++) {
+      expect(Math.abs(d.overflowStep[i] - f.overflowStep[i])).toBeLessThanOrEqual(1);
+    }
+  });
 });
 
 describe.skipIf(!ctx)('divergence on a chaotic setting', () => {

@@ -11,6 +11,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeShaderDataDefinitions } from 'webgpu-utils';
+import { findPreset } from '../../src/core/presets';
 import { compileShaderModule } from '../../src/gpu/errors';
 import {
   type GpuPrecision,
@@ -100,7 +101,7 @@ describe.skipIf(!ctx)('struct layouts', () => {
     }
 
     it(`the ${p} kernel declares the same structs it binds (reflected from the full shader)`, () => {
-      const defs = makeShaderDataDefinitions(trajectoryShader(p));
+      const defs = makeShaderDataDefinitions(trajectoryShader(p, findPreset('rugged')!.loss));
       expect(defs.uniforms.params.size).toBe(EXPECTED[p].Params.size);
       const traj = defs.storages.trajectories.typeDefinition as { elementType?: { size: number } };
       const metric = defs.storages.metrics.typeDefinition as { elementType?: { size: number } };
@@ -116,7 +117,11 @@ describe.skipIf(!ctx)('struct layouts', () => {
       expect(text.includes('vec2<f32>')).toBe(p === 'df64');
       const alone = await compileShaderModule(device, `structs ${p}`, text);
       expect(alone).toBeDefined();
-      const kernel = await compileShaderModule(device, `trajectory ${p}`, trajectoryShader(p));
+      const kernel = await compileShaderModule(
+        device,
+        `trajectory ${p}`,
+        trajectoryShader(p, findPreset('rugged')!.loss),
+      );
       expect(kernel).toBeDefined();
     });
   }
