@@ -16,8 +16,9 @@ import { Overlay } from '../ui/overlay';
 import { SimLoop } from './loop';
 import { describeFallbacks, PLAYGROUND_DEFAULTS, strictPlayConfig } from './playConfig';
 import { Session } from './session';
-import { type RunStats, summarize } from './stats';
+import { type RunStats, runStats } from './stats';
 import { decodeHash, writeHash } from './urlState';
+import { DEFAULT_VIEW, readViewState, type ViewState } from './viewState';
 
 export interface AppDom {
   canvas: HTMLCanvasElement;
@@ -40,6 +41,9 @@ export class App {
   private probe: Promise<ProbeReport> | null = null;
   private status = '';
   private drawnRevision = -1;
+  /** How the run is drawn (URL `v=`); changed by setView, the GUI and figures. */
+  private viewState: ViewState = structuredClone(DEFAULT_VIEW);
+  private hashTimer = 0;
   private panel!: ControlPanel;
   private readonly legend: Legend;
   private readonly overlay: Overlay;
@@ -58,6 +62,7 @@ export class App {
       advance: (n) => this.session?.engine.advance(n),
       viewChanged: () => this.camera.revision !== this.drawnRevision,
       render: () => {
+        if (this.drawnRevision >= 0 && this.camera.revision !== this.drawnRevision) this.saveHash();
         this.drawnRevision = this.camera.revision;
         this.renderer.render(this.camera, this.session?.pathSource() ?? null);
       },
@@ -100,6 +105,36 @@ export class App {
     return structuredClone(this.session.config);
   }
 
+  get view(): ViewState {
+    return structuredClone(this.viewState);
+  }
+
+  /**
+   * Merges `patch` into the view (validated like the URL's: a bad field throws with its name, nothing is
+   * changed). Takes effect at the next frame; no rebuild.
+   */
+  setView(patch: Partial<ViewState>): void {
+    const { view, issues } = readViewState({ ...this.viewState, ...patch });
+    if (issues.length > 0) throw new Error(issues.map((i) => `${i.path} ${i.message}`).join('; '));
+    this.viewState = view;
+    if (view.camera) this.camera.fit(view.camera.halfHeight, view.camera.center[0], view.camera.center[1]);
+    this.saveHash();
+    this.loop.invalidate();
+  }
+
+  /** Writes config + view (with the current camera) to the URL, at most every 300 ms while panning. */
+  private saveHash(): void {
+    window.clearTimeout(this.hashTimer);
+    this.hashTimer = window.setTimeout(() => {
+      if (!this.session) return;
+      const camera = {
+        center: [this.camera.cx, this.camera.cy] as [number, number],
+        halfHeight: this.camera.halfHeight,
+      };
+      writeHash(this.session.config, { ...this.viewState, camera });
+    }, 300);
+  }
+
   private enqueue<T>(op: () => Promise<T> | T): Promise<T> {
     const next = this.queue.then(op);
     this.queue = next.catch(() => undefined);
@@ -134,6 +169,7 @@ export class App {
   /** Lenient: bad fields fall back to defaults with a banner naming each; never throws. */
   private async loadFromUrl(hash: string): Promise<void> {
     const state = decodeHash(hash);
+    this.viewState = state.view;
     if (state.issues.length > 0) {
       this.banners.show('url', 'warning', [
         'The configuration in the URL had problems:',
@@ -171,9 +207,11 @@ export class App {
       old?.destroy();
       const { min, max } = this.renderer.heatmap.valueRange;
       this.legend.setRange(min, max);
-      writeHash(config);
+      writeHash(config, this.viewState);
       this.renderer.fitCanvas(this.camera);
-      if (initChanged) this.fitView();
+      const cam = this.viewState.camera;
+      if (cam && !old) this.camera.fit(cam.halfHeight, cam.center[0], cam.center[1]);
+      else if (initChanged) this.fitView();
       this.panel.sync(config, this.loop.playing, this.loop.stepsPerFrame);
       this.loop.invalidate();
     } finally {
@@ -213,7 +251,7 @@ export class App {
     return this.enqueue(async () => {
       const s = this.session;
       if (!s) throw new Error('no experiment is running (see the banner)');
-      return summarize(await s.engine.readState(), s.config.precision);
+      return runStats(s.step, s.config.precision, await s.reducer.summarize());
     });
   }
 

@@ -8,11 +8,16 @@ import type { App } from './app';
 import type { FrameTiming } from './loop';
 import type { RunStats } from './stats';
 import { decodeHash } from './urlState';
+import type { ViewState } from './viewState';
 
 export interface LabApi {
   /** False when the page has no WebGPU (every other call then rejects, saying why). */
   available: boolean;
   getConfig(): ExperimentConfig;
+  /** How the run is drawn (mode, quiver, colours, runs shown, camera); part of the URL. */
+  getView(): ViewState;
+  /** Merges a partial view; throws naming a bad field. */
+  setView(view: Partial<ViewState>): void;
   setConfig(config: unknown): Promise<void>;
   step(n: number): Promise<void>;
   play(): void;
@@ -36,6 +41,8 @@ export function createLab(app: App): LabApi {
   return {
     available: true,
     getConfig: () => app.config,
+    getView: () => app.view,
+    setView: (view) => app.setView(view),
     setConfig: (config) => app.setConfig(config),
     step: (n) => app.step(n),
     play: () => app.loop.play(),
@@ -55,6 +62,8 @@ export function unavailableLab(reason: string): LabApi {
   return {
     available: false,
     getConfig: () => decodeHash(location.hash).config,
+    getView: () => decodeHash(location.hash).view,
+    setView: () => undefined,
     setConfig: fail,
     step: fail,
     play: () => undefined,

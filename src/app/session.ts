@@ -10,6 +10,7 @@ import type { FourierLoss } from '../core/loss';
 import { toExponential } from '../core/schedule';
 import type { GpuContext } from '../gpu/device';
 import { TrajectoryEngine } from '../gpu/engine';
+import { GapReducer } from '../gpu/reduce';
 import type { PathSource } from '../render/paths';
 
 /** GPU memory the path ring may take; the ring gets as many slots as fit, within the bounds below. */
@@ -35,6 +36,8 @@ export class Session {
     readonly engine: TrajectoryEngine,
     readonly points: Float64Array,
     readonly historyLength: number,
+    /** Drift summary on the GPU (lab.stats, the drift panel). */
+    readonly reducer: GapReducer,
   ) {}
 
   /**
@@ -63,7 +66,14 @@ export class Session {
       sampleEvery: config.sampleEvery,
       twoProdFma: config.precision === 'df64' ? await twoProdFma() : false,
     });
-    const session = new Session(ctx, config, loss, engine, points, historyLength);
+    let reducer: GapReducer;
+    try {
+      reducer = await GapReducer.create(ctx, engine.metrics, engine.count);
+    } catch (e) {
+      engine.destroy();
+      throw e;
+    }
+    const session = new Session(ctx, config, loss, engine, points, historyLength, reducer);
     session.writeFirstSample();
     return session;
   }
@@ -108,6 +118,7 @@ export class Session {
   }
 
   destroy(): void {
+    this.reducer.destroy();
     this.engine.destroy();
   }
 }

@@ -3,8 +3,9 @@
  * with `vite preview`, drives the page through window.lab. Screenshots go to test-artifacts/.
  * Without Chromium the file fails in CI (process.env.CI) and is skipped loudly elsewhere.
  */
-import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,73 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     }
     expect(g.median).toBeLessThanOrEqual(g.p95);
     expect(g.p95).toBeLessThanOrEqual(g.max);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lab.stats() equals the summary `scaleinv-lab run --backend gpu` prints for the same config and step', async () => {
+    // A small ring on the rugged loss: some trajectories diverge within the run, so the counts and the
+    // quantiles are all non-trivial. The CLI runs the same WGSL through Dawn in Node.
+    const config = {
+      ...structuredClone(PLAYGROUND_DEFAULTS),
+      loss: { preset: 'rugged' },
+      optimizer: { lr: 0.1, weightDecay: 0.05, momentum: 0, milestones: [], lrDecay: 1 },
+      init: { ring: { count: 512, radius: 1.2 } },
+      steps: 600,
+      sampleEvery: 150,
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'scaleinv-e2e-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify(config));
+    const cli = JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['bin/scaleinv-lab.mjs', 'run', file, '--backend', 'gpu', '--precision', 'f32'],
+        {
+          encoding: 'utf8',
+          maxBuffer: 256 * 1024 * 1024,
+        },
+      ),
+    ) as {
+      summary: {
+        step: number;
+        diverged: number;
+        overflowed: number;
+        trajectories: number;
+        angleGap: Record<string, number | null>;
+      }[];
+    };
+    const { page, errors } = await open();
+    const fromLab = await page.evaluate(async (c) => {
+      const lab = window.lab!;
+      lab.pause();
+      await lab.setConfig(c);
+      const out = [];
+      for (const target of [150, 300, 600]) {
+        await lab.step(target - (await lab.stats()).step);
+        out.push(await lab.stats());
+      }
+      return out;
+    }, config);
+    for (const s of fromLab) {
+      const ref = cli.summary.find((r) => r.step === s.step)!;
+      expect(ref, `CLI sample at step ${s.step}`).toBeDefined();
+      expect([s.trajectories, s.diverged, s.overflowed]).toEqual([
+        ref.trajectories,
+        ref.diverged,
+        ref.overflowed,
+      ]);
+      // The GPU keeps gaps as float32; the CLI prints the same float32 values widened to float64.
+      expect([s.angleGap.median, s.angleGap.p95, s.angleGap.max]).toEqual([
+        ref.angleGap.median,
+        ref.angleGap.p95,
+        ref.angleGap.max,
+      ]);
+    }
+    console.log(
+      `[e2e] stats vs CLI at steps 150/300/600: ${JSON.stringify(fromLab.map((s) => [s.step, s.diverged, s.angleGap.median]))}`,
+    );
+    expect(fromLab[2].diverged).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -2,10 +2,12 @@
  * The output contract of `scaleinv-lab run` (README "Output"), built the same way from every backend:
  * raw per-sample states go in, projections and log-norms are derived here once.
  */
+
 import type { ExperimentConfig, Precision } from '../config/types';
 import { ddToNumber } from '../dd';
 import type { FourierLoss } from '../loss';
 import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
+import { type SampleSummary, summarizeSamples } from './summary';
 
 /** Raw samples of one trajectory: interleaved (x, y) pairs, NaN where a run has overflowed. */
 export interface TrajectoryRecord {
@@ -54,6 +56,8 @@ export interface RunOutput {
   driftTolerance: number;
   /** Present for the GPU backend: the precision probe's verdict and measured bits. */
   probe?: unknown;
+  /** Per sample step: counts and angle-gap quantiles over trajectories (what the playground's stats show). */
+  summary: SampleSummary[];
   trajectories: TrajectoryOutput[];
 }
 
@@ -123,6 +127,7 @@ export function buildOutput(
     sampleEvery: config.sampleEvery,
     driftTolerance: config.driftTolerance,
     ...(meta.probe === undefined ? {} : { probe: meta.probe }),
+    summary: summarizeSamples(records, steps),
     trajectories: records.map((r) => trajectoryOutput(r, steps, log2c)),
   };
 }

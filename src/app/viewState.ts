@@ -1,0 +1,126 @@
+/**
+ * How the playground draws a run (not what it computes): view mode, overlays, path colouring, which runs
+ * are drawn and the camera. It lives in the URL beside the config (`#c=…&v=…`), so a reload reproduces
+ * the same picture. Reading is lenient like the config's: each bad field is reported and defaulted.
+ */
+import type { ConfigIssue } from '../core/config/issues';
+
+/**
+ * - plane: both runs in the (x, y) plane, one camera;
+ * - sideBySide: left pane the weight-decay run in fixed axes, right pane the raw exponential run with a
+ *   camera that follows |w̃| (the seed's zoom-out);
+ * - polar: θ on x, log|w| on y, f(θ) as a strip along the bottom.
+ */
+export const VIEW_MODES = ['plane', 'sideBySide', 'polar'] as const;
+export type ViewMode = (typeof VIEW_MODES)[number];
+
+/** Gradient arrows over the heatmap: off, length ∝ log(1 + |∇L|/g0), or length ∝ min(|∇L|, clamp). */
+export const QUIVER_MODES = ['off', 'log', 'clamped'] as const;
+export type QuiverMode = (typeof QUIVER_MODES)[number];
+
+/** Path colour: by run (fixed colours), by trajectory index, by final basin of f, or by divergence step. */
+export const COLOR_MODES = ['run', 'index', 'basin', 'divergence'] as const;
+export type ColorBy = (typeof COLOR_MODES)[number];
+
+export interface RunsShown {
+  /** The weight-decay run w_t (solid). */
+  weightDecay: boolean;
+  /** The projected exponential run c_t·w̃_t (dashed). */
+  projected: boolean;
+  /** The raw exponential run w̃_t (dotted; it leaves the view quickly, as in the seed). */
+  exponential: boolean;
+}
+
+export interface ViewState {
+  mode: ViewMode;
+  quiver: QuiverMode;
+  colorBy: ColorBy;
+  runs: RunsShown;
+  heatmap: boolean;
+  /** Camera centre and half-height of the (plane / left) view; null: fit the start points. */
+  camera: { center: [number, number]; halfHeight: number } | null;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  mode: 'plane',
+  quiver: 'off',
+  colorBy: 'run',
+  runs: { weightDecay: true, projected: true, exponential: false },
+  heatmap: true,
+  camera: null,
+};
+
+function pick<T extends string>(
+  v: unknown,
+  allowed: readonly T[],
+  path: string,
+  fallback: T,
+  issues: ConfigIssue[],
+): T {
+  if (v === undefined) return fallback;
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  issues.push({ path, message: `must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${JSON.stringify(v)})` });
+  return fallback;
+}
+
+function flag(v: unknown, path: string, fallback: boolean, issues: ConfigIssue[]): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v === 'boolean') return v;
+  issues.push({ path, message: `must be true or false (got ${JSON.stringify(v)})` });
+  return fallback;
+}
+
+const MAX_HALF_HEIGHT = 1e30;
+
+function readCamera(v: unknown, issues: ConfigIssue[]): ViewState['camera'] {
+  if (v === undefined || v === null) return null;
+  const c = v as { center?: unknown; halfHeight?: unknown };
+  const center = c?.center;
+  const ok =
+    typeof v === 'object' &&
+    Array.isArray(center) &&
+    center.length === 2 &&
+    center.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < MAX_HALF_HEIGHT) &&
+    typeof c.halfHeight === 'number' &&
+    Number.isFinite(c.halfHeight) &&
+    c.halfHeight > 0 &&
+    c.halfHeight < MAX_HALF_HEIGHT;
+  if (ok) return { center: [center[0], center[1]], halfHeight: c.halfHeight as number };
+  issues.push({
+    path: 'view.camera',
+    message: 'must be {"center": [x, y], "halfHeight": h} with finite numbers and h > 0; the view was fitted instead',
+  });
+  return null;
+}
+
+/** Lenient reading: never throws; every bad field is named in `issues` (paths start with "view."). */
+export function readViewState(input: unknown): { view: ViewState; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const d = DEFAULT_VIEW;
+  if (input === undefined) return { view: structuredClone(d), issues };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    issues.push({ path: 'view', message: 'must be an object; the default view was used' });
+    return { view: structuredClone(d), issues };
+  }
+  const o = input as Record<string, unknown>;
+  const runsIn = (o.runs ?? {}) as Record<string, unknown>;
+  if (o.runs !== undefined && (typeof o.runs !== 'object' || o.runs === null)) {
+    issues.push({ path: 'view.runs', message: 'must be an object' });
+  }
+  const view: ViewState = {
+    mode: pick(o.mode, VIEW_MODES, 'view.mode', d.mode, issues),
+    quiver: pick(o.quiver, QUIVER_MODES, 'view.quiver', d.quiver, issues),
+    colorBy: pick(o.colorBy, COLOR_MODES, 'view.colorBy', d.colorBy, issues),
+    runs: {
+      weightDecay: flag(runsIn.weightDecay, 'view.runs.weightDecay', d.runs.weightDecay, issues),
+      projected: flag(runsIn.projected, 'view.runs.projected', d.runs.projected, issues),
+      exponential: flag(runsIn.exponential, 'view.runs.exponential', d.runs.exponential, issues),
+    },
+    heatmap: flag(o.heatmap, 'view.heatmap', d.heatmap, issues),
+    camera: readCamera(o.camera, issues),
+  };
+  for (const k of Object.keys(o)) {
+    if (!(k in d)) issues.push({ path: `view.${k}`, message: 'is not a view setting (ignored)' });
+  }
+  return { view, issues };
+}

@@ -1,0 +1,47 @@
+/** summarizeSamples (src/core/run/summary.ts): the CLI's per-sample drift summary, on hand-made records. */
+import { describe, expect, it } from 'vitest';
+import type { TrajectoryRecord } from '../../src/core/run/output';
+import { summarizeSamples } from '../../src/core/run/summary';
+
+function rec(gap: number[], divergenceStep: number | null, overflowStep: number | null): TrajectoryRecord {
+  return {
+    init: [1, 0],
+    divergenceStep,
+    overflowStep,
+    wd: new Float64Array(2 * gap.length),
+    ex: new Float64Array(2 * gap.length),
+    gap: Float64Array.from(gap),
+  };
+}
+
+describe('summarizeSamples', () => {
+  // Samples at steps 0, 10, 20. Trajectory 2 diverges at step 15; trajectory 3 overflows at step 20.
+  const records = [
+    rec([0, 0.1, 0.2], null, null),
+    rec([0, 0.3, 0.4], null, null),
+    rec([0, 0.5, 0.9], 15, null),
+    rec([0, 0.7, Number.NaN], 12, 20),
+  ];
+  const out = summarizeSamples(records, [0, 10, 20]);
+
+  it('counts divergences and overflows that happened by each sample step, not later ones', () => {
+    expect(out.map((s) => [s.step, s.diverged, s.overflowed])).toEqual([
+      [0, 0, 0],
+      [10, 0, 0],
+      [20, 2, 1],
+    ]);
+  });
+
+  it('ranks the finite gaps of trajectories that have not overflowed (nearest rank: index ceil(q·n) − 1)', () => {
+    // Step 10: gaps 0.1 0.3 0.5 0.7 → median index 1 (0.3), p95 index 3 (0.7), max 0.7.
+    expect(out[1].angleGap).toEqual({ median: 0.3, p95: 0.7, max: 0.7 });
+    // Step 20: trajectory 3 overflowed (excluded) → 0.2 0.4 0.9: median index 1, p95 index 2.
+    expect(out[2].angleGap).toEqual({ median: 0.4, p95: 0.9, max: 0.9 });
+    expect(out.every((s) => s.trajectories === 4)).toBe(true);
+  });
+
+  it('null quantiles when no trajectory has a finite gap', () => {
+    const [s] = summarizeSamples([rec([Number.NaN], null, 0)], [0]);
+    expect(s.angleGap).toEqual({ median: null, p95: null, max: null });
+  });
+});
