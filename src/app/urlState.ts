@@ -45,7 +45,10 @@ function parseField(raw: string, what: string, issues: ConfigIssue[]): { ok: boo
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
-    issues.push({ path: what, message: `the URL's ${what || 'config'} is not valid JSON (${(e as Error).message})` });
+    issues.push({
+      path: what,
+      message: `the URL's ${what || 'config'} is not valid JSON (${(e as Error).message})`,
+    });
     return { ok: false, value: undefined };
   }
 }

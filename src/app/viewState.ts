@@ -59,7 +59,10 @@ function pick<T extends string>(
 ): T {
   if (v === undefined) return fallback;
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  issues.push({ path, message: `must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${JSON.stringify(v)})` });
+  issues.push({
+    path,
+    message: `must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${JSON.stringify(v)})`,
+  });
   return fallback;
 }
 
@@ -88,7 +91,8 @@ function readCamera(v: unknown, issues: ConfigIssue[]): ViewState['camera'] {
   if (ok) return { center: [center[0], center[1]], halfHeight: c.halfHeight as number };
   issues.push({
     path: 'view.camera',
-    message: 'must be {"center": [x, y], "halfHeight": h} with finite numbers and h > 0; the view was fitted instead',
+    message:
+      'must be {"center": [x, y], "halfHeight": h} with finite numbers and h > 0; the view was fitted instead',
   });
   return null;
 }

@@ -13,7 +13,12 @@ describe('URL state', () => {
     const config = {
       ...structuredClone(PLAYGROUND_DEFAULTS),
       optimizer: { ...PLAYGROUND_DEFAULTS.optimizer, lr: 0.2, momentum: 0.5 },
-      init: { grid: { count: [8, 8] as [number, number], extent: [-1, 1, -1, 1] as [number, number, number, number] } },
+      init: {
+        grid: {
+          count: [8, 8] as [number, number],
+          extent: [-1, 1, -1, 1] as [number, number, number, number],
+        },
+      },
     };
     const view: ViewState = {
       ...structuredClone(DEFAULT_VIEW),
