@@ -10,9 +10,13 @@ import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
 import { Camera } from '../render/camera';
 import { Renderer } from '../render/renderer';
 import type { Banners } from '../ui/banner';
+import { DriftPanel } from '../ui/driftPanel';
 import { ControlPanel } from '../ui/gui';
 import { Legend } from '../ui/legend';
 import { Overlay } from '../ui/overlay';
+import { Tour } from '../ui/tour';
+import { DriftRecorder } from './driftRecorder';
+import { type Figure, findFigure } from './figures';
 import { SimLoop } from './loop';
 import { describeFallbacks, PLAYGROUND_DEFAULTS, strictPlayConfig } from './playConfig';
 import { Session } from './session';
@@ -25,6 +29,7 @@ export interface AppDom {
   gui: HTMLElement;
   legend: HTMLElement;
   overlay: HTMLElement;
+  drift: HTMLElement;
 }
 
 /** Steps per submit in lab.step / the step button (keeps each submit short on software GPUs). */
@@ -44,7 +49,13 @@ export class App {
   /** How the run is drawn (URL `v=`); changed by setView, the GUI and figures. */
   private viewState: ViewState = structuredClone(DEFAULT_VIEW);
   private hashTimer = 0;
+  /** Set while a click adds a point: the camera stays where the user was looking. */
+  private keepCamera = false;
   private panel!: ControlPanel;
+  private drift!: DriftPanel;
+  private recorder: DriftRecorder | null = null;
+  /** The guided tour through the seed post's figures (GUI button, lab.loadFigure). */
+  tour!: Tour;
   private readonly legend: Legend;
   private readonly overlay: Overlay;
 
@@ -59,12 +70,18 @@ export class App {
     this.loop = new SimLoop({
       device: ctx.device,
       progress: () => (this.session ? { step: this.session.step, end: this.session.config.steps } : null),
-      advance: (n) => this.session?.engine.advance(n),
+      advance: (n) => {
+        this.session?.engine.advance(n);
+        // Software GPUs pay ~80 ms per sample of 40k trajectories: sample on the 250 ms timer there.
+        if (!ctx.isSoftware) this.sampleDrift();
+      },
       viewChanged: () => this.camera.revision !== this.drawnRevision,
       render: () => {
         if (this.drawnRevision >= 0 && this.camera.revision !== this.drawnRevision) this.saveHash();
         this.drawnRevision = this.camera.revision;
-        this.renderer.render(this.camera, this.session?.pathSource() ?? null);
+        const source = this.session?.pathSource() ?? null;
+        this.renderer.render(this.camera, source, this.viewState);
+        this.legend.setKey(this.renderer.legendFor(this.viewState, source));
       },
       onPlayStateChange: (playing) => this.panel.setPlaying(playing),
     });
@@ -90,11 +107,31 @@ export class App {
       setStepsPerFrame: (n) => {
         app.loop.stepsPerFrame = n;
       },
+      view: () => app.view,
+      startTour: () => void app.tour.start(),
+      showFigure: (id) => {
+        const f = findFigure(id);
+        if (f) void app.showFigure(f).catch((e: unknown) => app.showError(e));
+      },
+      setView: (patch) => app.setView(patch),
     });
+    // Open where there is room for it beside the view; a click on its header opens it elsewhere.
+    app.drift = new DriftPanel(dom.drift, ctx.device, { open: window.innerHeight >= 900 });
+    app.drift.setMapSource(() => {
+      const s = app.session;
+      if (!s || !('grid' in s.config.init)) return null;
+      const [nx, ny] = s.config.init.grid.count;
+      return { metrics: s.engine.metrics, count: s.count, nx, ny, maxStep: s.config.steps };
+    });
+    app.tour = new Tour(document.body, (f) => app.showFigure(f));
     app.camera.attach(dom.canvas);
+    app.camera.onPick = (x, y) => app.addTrajectoryAt(x, y);
     await app.loadFromUrl(location.hash);
     window.addEventListener('hashchange', () => void app.loadFromUrl(location.hash));
-    window.setInterval(() => app.updateOverlay(), 250);
+    window.setInterval(() => {
+      app.updateOverlay();
+      app.sampleDrift();
+    }, 250);
     app.loop.start();
     app.loop.play();
     return app;
@@ -105,8 +142,9 @@ export class App {
     return structuredClone(this.session.config);
   }
 
+  /** The view as drawn now: its camera is the live one (pans, zooms and fits included). */
   get view(): ViewState {
-    return structuredClone(this.viewState);
+    return { ...structuredClone(this.viewState), camera: this.camera.planeView() };
   }
 
   /**
@@ -117,7 +155,8 @@ export class App {
     const { view, issues } = readViewState({ ...this.viewState, ...patch });
     if (issues.length > 0) throw new Error(issues.map((i) => `${i.path} ${i.message}`).join('; '));
     this.viewState = view;
-    if (view.camera) this.camera.fit(view.camera.halfHeight, view.camera.center[0], view.camera.center[1]);
+    this.panel.syncView(view);
+    if (patch.camera) this.camera.setPlaneView(patch.camera.center, patch.camera.halfHeight);
     this.saveHash();
     this.loop.invalidate();
   }
@@ -127,12 +166,54 @@ export class App {
     window.clearTimeout(this.hashTimer);
     this.hashTimer = window.setTimeout(() => {
       if (!this.session) return;
-      const camera = {
-        center: [this.camera.cx, this.camera.cy] as [number, number],
-        halfHeight: this.camera.halfHeight,
-      };
+      const camera = this.camera.planeView();
       writeHash(this.session.config, { ...this.viewState, camera });
     }, 300);
+  }
+
+  /** Loads a figure: its config (rebuild, step 0), then its view (after: a rebuild refits the camera). */
+  async showFigure(f: Figure): Promise<void> {
+    await this.setConfig(f.config);
+    this.setView(f.view);
+    this.loop.play();
+  }
+
+  /** One drift sample (GPU reduction, a few bytes read back); skipped while the previous one is pending. */
+  private sampleDrift(): void {
+    const rec = this.recorder;
+    if (!rec || rec.busy) return;
+    rec.sample().then(
+      () => {
+        if (rec !== this.recorder) return; // the session was replaced meanwhile
+        this.drift.update(new Map([[rec.precision, rec.series()]]));
+        const h = rec.histogram();
+        if (h) this.drift.updateHistogram(new Map([[rec.precision, h]]));
+      },
+      (e: Error) => console.error(`[drift] ${e.message}`),
+    );
+  }
+
+  /**
+   * Click to add a trajectory: the point joins the config (init.points, or init.extra beside a generated
+   * init) and the run restarts from step 0, so the URL still reproduces it. Polar clicks give (θ, ln r).
+   */
+  addTrajectoryAt(x: number, y: number): void {
+    if (!this.session) return;
+    const [wx, wy] =
+      this.camera.space === 'polar' ? [Math.exp(y) * Math.cos(x), Math.exp(y) * Math.sin(x)] : [x, y];
+    const config = this.config;
+    const p: [number, number] = [wx, wy];
+    const init = config.init;
+    if ('points' in init) init.points.push(p);
+    else init.extra = [...(init.extra ?? []), p];
+    this.keepCamera = true;
+    void this.applyFromGui(config).finally(() => {
+      this.keepCamera = false;
+    });
+  }
+
+  private showError(e: unknown): void {
+    this.banners.show('config', 'error', [`Not applied: ${(e as Error).message}`]);
   }
 
   private enqueue<T>(op: () => Promise<T> | T): Promise<T> {
@@ -170,6 +251,7 @@ export class App {
   private async loadFromUrl(hash: string): Promise<void> {
     const state = decodeHash(hash);
     this.viewState = state.view;
+    this.panel.syncView(state.view);
     if (state.issues.length > 0) {
       this.banners.show('url', 'warning', [
         'The configuration in the URL had problems:',
@@ -200,18 +282,30 @@ export class App {
     this.status = `building ${config.precision} engine…`;
     try {
       const session = await Session.create(this.ctx, config, () => this.twoProdFma());
-      await this.renderer.heatmap.setLoss(session.loss);
+      let recorder: DriftRecorder;
+      try {
+        recorder = await DriftRecorder.create(this.ctx, session.engine, config.precision, {
+          maxStep: config.steps,
+        });
+      } catch (e) {
+        session.destroy();
+        throw e;
+      }
+      await this.renderer.setLoss(session.loss);
       const old = this.session;
       const initChanged = !old || JSON.stringify(old.config.init) !== JSON.stringify(config.init);
       this.session = session;
+      this.recorder?.destroy();
+      this.recorder = recorder;
       old?.destroy();
+      this.drift.clear();
       const { min, max } = this.renderer.heatmap.valueRange;
       this.legend.setRange(min, max);
       writeHash(config, this.viewState);
       this.renderer.fitCanvas(this.camera);
       const cam = this.viewState.camera;
-      if (cam && !old) this.camera.fit(cam.halfHeight, cam.center[0], cam.center[1]);
-      else if (initChanged) this.fitView();
+      if (cam && !old) this.camera.setPlaneView(cam.center, cam.halfHeight);
+      else if (initChanged && !this.keepCamera) this.fitView();
       this.panel.sync(config, this.loop.playing, this.loop.stepsPerFrame);
       this.loop.invalidate();
     } finally {
@@ -257,7 +351,9 @@ export class App {
 
   /** PNG of the canvas as drawn now. */
   screenshot(): Promise<Blob> {
-    return this.enqueue(() => this.renderer.screenshot(this.camera, this.session?.pathSource() ?? null));
+    return this.enqueue(() =>
+      this.renderer.screenshot(this.camera, this.session?.pathSource() ?? null, this.viewState),
+    );
   }
 
   /** Frames the start points (with a margin), centred on the origin. */

@@ -5,6 +5,7 @@
 import type { ExperimentConfig } from '../core/config/types';
 import { PRESET_NAMES } from '../core/presets';
 import type { App } from './app';
+import { FIGURE_IDS, findFigure } from './figures';
 import type { FrameTiming } from './loop';
 import type { RunStats } from './stats';
 import { decodeHash } from './urlState';
@@ -13,6 +14,8 @@ import type { ViewState } from './viewState';
 export interface LabApi {
   /** False when the page has no WebGPU (every other call then rejects, saying why). */
   available: boolean;
+  /** Which renderer runs: WebGPU (the full playground) or the reduced WebGL2 + CPU fallback. */
+  mode?: 'webgpu' | 'webgl2';
   getConfig(): ExperimentConfig;
   /** How the run is drawn (mode, quiver, colours, runs shown, camera); part of the URL. */
   getView(): ViewState;
@@ -29,6 +32,9 @@ export interface LabApi {
   perf(): FrameTiming & { adapter: string; playing: boolean };
   presets: readonly string[];
   loadPreset(name: string): Promise<void>;
+  /** The seed post's figures in tour order, and loading one (config, view, camera). */
+  figures: readonly string[];
+  loadFigure(id: string): Promise<void>;
 }
 
 declare global {
@@ -40,6 +46,7 @@ declare global {
 export function createLab(app: App): LabApi {
   return {
     available: true,
+    mode: 'webgpu',
     getConfig: () => app.config,
     getView: () => app.view,
     setView: (view) => app.setView(view),
@@ -53,6 +60,13 @@ export function createLab(app: App): LabApi {
     perf: () => ({ ...app.loop.timing, adapter: app.ctx.description, playing: app.loop.playing }),
     presets: PRESET_NAMES,
     loadPreset: (name) => app.setConfig({ ...app.config, loss: { preset: name } }),
+    figures: FIGURE_IDS,
+    loadFigure: (id) => {
+      const f = findFigure(id);
+      return f
+        ? app.showFigure(f)
+        : Promise.reject(new Error(`unknown figure "${id}" (one of ${FIGURE_IDS.join(', ')})`));
+    },
   };
 }
 
@@ -81,5 +95,7 @@ export function unavailableLab(reason: string): LabApi {
     }),
     presets: PRESET_NAMES,
     loadPreset: fail,
+    figures: FIGURE_IDS,
+    loadFigure: fail,
   };
 }

@@ -114,6 +114,8 @@ export class Session {
       sampleEvery: this.config.sampleEvery,
       step: this.engine.step,
       generation: this.generation,
+      schedule: this.engine.setup.schedule,
+      endStep: this.config.steps,
     };
   }
 

@@ -14,11 +14,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function trajectoryCount(init: InitSpec): number {
+/** Points of the init's own pattern, before any hand-added `extra` points. */
+function generatedCount(init: InitSpec): number {
   if ('points' in init) return init.points.length;
   if ('ring' in init) return init.ring.count;
   if ('grid' in init) return init.grid.count[0] * init.grid.count[1];
   return init.random.count;
+}
+
+export function trajectoryCount(init: InitSpec): number {
+  return generatedCount(init) + ('extra' in init ? (init.extra?.length ?? 0) : 0);
 }
 
 export function initialPoints(init: InitSpec): Float64Array {
@@ -58,5 +63,12 @@ export function initialPoints(init: InitSpec): Float64Array {
       out[2 * i + 1] = r * Math.sin(th);
     }
   }
+  // Hand-added points come last, so the generated points keep their indices (the grid map relies on it).
+  const extra = 'extra' in init ? (init.extra ?? []) : [];
+  const base = generatedCount(init);
+  extra.forEach(([x, y], j) => {
+    out[2 * (base + j)] = x;
+    out[2 * (base + j) + 1] = y;
+  });
   return out;
 }

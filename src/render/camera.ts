@@ -79,6 +79,14 @@ export class Camera {
     return { center: [v.cx, v.cy], halfHeight: v.halfHeight };
   }
 
+  /** Restores a plane view (from the URL's view.camera), whichever space is shown. */
+  setPlaneView(center: [number, number], halfHeight: number): void {
+    const v = { cx: center[0], cy: center[1], halfHeight: clampHalfHeight(halfHeight) };
+    if (this.current === 'plane') Object.assign(this, v);
+    else this.saved.plane = v;
+    this.version++;
+  }
+
   /** Sets the whole canvas's CSS size; the viewport is one pane of it. */
   setViewport(cssWidth: number, cssHeight: number): void {
     const w = Math.max(1, cssWidth / this.paneCount);
@@ -120,7 +128,12 @@ export class Camera {
 
   rect(): WorldRect {
     const hw = this.halfWidth;
-    return { x0: this.cx - hw, x1: this.cx + hw, y0: this.cy - this.halfHeight, y1: this.cy + this.halfHeight };
+    return {
+      x0: this.cx - hw,
+      x1: this.cx + hw,
+      y0: this.cy - this.halfHeight,
+      y1: this.cy + this.halfHeight,
+    };
   }
 
   /** clip = world · scale + offset (for one pane's viewport). */

@@ -73,7 +73,9 @@ export const NO_DIVERGENCE: readonly [number, number, number] = [0x99, 0x99, 0x9
 
 const wgslTable = (name: string, rows: readonly (readonly [number, number, number])[]) => [
   `const ${name} = array<vec3<f32>, ${rows.length}>(`,
-  ...rows.map(([r, g, b]) => `  vec3<f32>(${(r / 255).toFixed(6)}, ${(g / 255).toFixed(6)}, ${(b / 255).toFixed(6)}),`),
+  ...rows.map(
+    ([r, g, b]) => `  vec3<f32>(${(r / 255).toFixed(6)}, ${(g / 255).toFixed(6)}, ${(b / 255).toFixed(6)}),`,
+  ),
   ');',
 ];
 

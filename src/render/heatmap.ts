@@ -100,6 +100,16 @@ export class Heatmap {
     return new Heatmap(device, fieldModule, drawPipeline, maxInvocations);
   }
 
+  /** The field buffer (L, ∂L/∂x, ∂L/∂y, f'') per cell, row 0 at the bottom (the quiver reads it). */
+  get fieldBuffer(): GPUBuffer | null {
+    return this.field;
+  }
+
+  /** Field cells across and up. */
+  get gridSize(): { width: number; height: number } {
+    return this.grid;
+  }
+
   /** The colour range of the current loss (for the legend). */
   get valueRange(): { min: number; max: number } {
     return this.range;
@@ -134,7 +144,7 @@ export class Heatmap {
     this.computedFor = '';
   }
 
-  /** Field resolution for a canvas of `width` × `height` device pixels: half of it, rows 16-aligned. */
+  /** Field resolution for a pane of `width` × `height` device pixels: half of it, rows 16-aligned. */
   resize(width: number, height: number): void {
     const w = Math.ceil(Math.max(1, width / 2) / ROW_ALIGN) * ROW_ALIGN;
     const h = Math.max(1, Math.ceil(height / 2));

@@ -2,15 +2,20 @@
  * Trajectory paths drawn from the engine's history ring with no CPU copy: the vertex shader
  * (shaders/render_paths.wgsl) reads the ring and the metrics as storage buffers. Each run is one
  * non-instanced line-list draw, each trajectory's segments oldest to newest (SwiftShader runs every
- * instance as a separate draw: instancing 4096 strips cost ~0.6 s a frame). Two draws: the weight-decay
- * run solid, the projected exponential run in another colour and dashed (every other segment).
- * A vertex budget caps the work per frame: beyond it every `stride`-th sample is drawn (the newest
- * always), and beyond two vertices per path only every `trajStride`-th trajectory.
+ * instance as a separate draw: instancing 4096 strips cost ~0.6 s a frame). Runs are told apart by pattern:
+ * the weight-decay run solid, the projected exponential run dashed, the raw exponential run dotted.
+ * A vertex budget caps the work per draw: beyond it every `stride`-th sample is drawn (the newest always),
+ * and beyond two vertices per path only every `trajStride`-th trajectory.
  */
+
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import pathsWgsl from '../../shaders/render_paths.wgsl?raw';
+import type { ColorBy } from '../app/viewState';
+import type { ExponentialSchedule } from '../core/schedule';
 import { compileShaderModule } from '../gpu/errors';
 import { METRIC_STRUCT, structWgsl } from '../gpu/layout';
+import { pathPalettesWgsl } from './colormap';
+import { fillSampleLog2c, LOG2_CAP } from './rawRun';
 
 /** What the paths are drawn from: an engine's buffers and how its ring is filled. */
 export interface PathSource {
@@ -23,15 +28,41 @@ export interface PathSource {
   step: number;
   /** Changes when the engine is reset (paths drawn before are then stale). */
   generation: number;
+  /** The run's exponential schedule (log2 c_t for the raw run w̃ = p/c_t); without it w̃ is not drawn. */
+  schedule?: ExponentialSchedule;
+  /** Last step of the run (config.steps): divergence colours span [0, endStep]; default: the current step. */
+  endStep?: number;
 }
 
-export interface PathStyle {
-  color: [number, number, number, number];
-  dash: number;
-}
+export type RunName = 'weightDecay' | 'projected' | 'exponential';
+export const RUN_INDEX: Record<RunName, number> = { weightDecay: 0, projected: 1, exponential: 2 };
+export const RUN_PATTERN: Record<RunName, 'solid' | 'dashed' | 'dotted'> = {
+  weightDecay: 'solid',
+  projected: 'dashed',
+  exponential: 'dotted',
+};
+/** Run colours when colouring by run (sRGB 0–1). */
+export const RUN_COLOR: Record<RunName, [number, number, number]> = {
+  weightDecay: [1, 1, 1],
+  projected: [1, 0.42, 0.1],
+  exponential: [0.3, 0.85, 1],
+};
+const COLOR_INDEX: Record<ColorBy, number> = { run: 0, index: 1, basin: 2, divergence: 3 };
+const PATTERN_INDEX = { solid: 0, dashed: 1, dotted: 2 };
 
-const WD_COLOR: [number, number, number] = [1, 1, 1];
-const EX_COLOR: [number, number, number] = [1, 0.42, 0.1];
+/** One run's draw: the camera, the samples from…to, and how to colour. */
+export interface PathDraw {
+  run: RunName;
+  clip: { scale: [number, number]; offset: [number, number] };
+  /** Pane size in device pixels. */
+  viewport: [number, number];
+  from: number;
+  to: number;
+  colorBy: ColorBy;
+  polar: boolean;
+  /** log2 of the zooming pane's scale (raw run in the side-by-side view), else 0. */
+  log2Shift: number;
+}
 
 /** Line opacity for `count` overlapping trajectories: opaque for a few, faint for thousands. */
 export function pathAlpha(count: number): number {
@@ -65,10 +96,16 @@ export function drawnSamples(
 }
 
 export class PathRenderer {
-  private readonly views: [StructuredView, StructuredView];
-  private readonly uniforms: [GPUBuffer, GPUBuffer];
-  private groups: [GPUBindGroup, GPUBindGroup] | null = null;
-  private boundTo: { history: GPUBuffer; metrics: GPUBuffer } | null = null;
+  /** One uniform buffer per run: each run is drawn at most once per frame. */
+  private readonly views: StructuredView[];
+  private readonly uniforms: GPUBuffer[];
+  private log2c: GPUBuffer | null = null;
+  private log2cHost = new Float32Array(0);
+  private basins: GPUBuffer;
+  private basinCount = 0;
+  private groups: GPUBindGroup[] | null = null;
+  private boundTo: { history: GPUBuffer; metrics: GPUBuffer; log2c: GPUBuffer; basins: GPUBuffer } | null =
+    null;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -77,14 +114,15 @@ export class PathRenderer {
     private readonly vertexBudget: number,
   ) {
     const defs = makeShaderDataDefinitions(pathsWgsl).uniforms.path_params;
-    this.views = [makeStructuredView(defs), makeStructuredView(defs)];
-    this.uniforms = (['weight-decay', 'exponential'] as const).map((run) =>
+    this.views = [0, 1, 2].map(() => makeStructuredView(defs));
+    this.uniforms = (['weight-decay', 'projected', 'raw exponential'] as const).map((run) =>
       device.createBuffer({
         label: `paths params (${run} run)`,
         size: this.views[0].arrayBuffer.byteLength,
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       }),
-    ) as [GPUBuffer, GPUBuffer];
+    );
+    this.basins = this.makeBasinBuffer(1);
   }
 
   static async create(
@@ -92,8 +130,13 @@ export class PathRenderer {
     format: GPUTextureFormat,
     vertexBudget: number,
   ): Promise<PathRenderer> {
-    const code = `${structWgsl(METRIC_STRUCT, 'f32')}\n${pathsWgsl}`;
+    const code = `${structWgsl(METRIC_STRUCT, 'f32')}\n${pathPalettesWgsl()}\n${pathsWgsl}`;
     const module = await compileShaderModule(device, 'paths shader', code);
+    const storage = (binding: number): GPUBindGroupLayoutEntry => ({
+      binding,
+      visibility: GPUShaderStage.VERTEX,
+      buffer: { type: 'read-only-storage' },
+    });
     const layout = device.createBindGroupLayout({
       label: 'paths bind group layout',
       entries: [
@@ -102,8 +145,10 @@ export class PathRenderer {
           visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT,
           buffer: { type: 'uniform' },
         },
-        { binding: 1, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' } },
-        { binding: 2, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' } },
+        storage(1),
+        storage(2),
+        storage(3),
+        storage(4),
       ],
     });
     const pipeline = await device.createRenderPipelineAsync({
@@ -128,71 +173,113 @@ export class PathRenderer {
     return new PathRenderer(device, pipeline, vertexBudget);
   }
 
-  private bind(src: PathSource): [GPUBindGroup, GPUBindGroup] {
-    if (this.groups && this.boundTo?.history === src.history && this.boundTo.metrics === src.metrics) {
+  private makeBasinBuffer(n: number): GPUBuffer {
+    return this.device.createBuffer({
+      label: `basin boundaries (${n})`,
+      size: 4 * Math.max(1, n),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  /** Uploads the basin boundaries (ascending angles, src/core/basins.ts) for colouring by basin. */
+  setBasins(boundaries: readonly number[]): void {
+    if (boundaries.length > this.basins.size / 4) {
+      this.basins.destroy();
+      this.basins = this.makeBasinBuffer(boundaries.length);
+    }
+    if (boundaries.length > 0) this.device.queue.writeBuffer(this.basins, 0, new Float32Array(boundaries));
+    this.basinCount = boundaries.length;
+  }
+
+  /** Writes log2 c for the ring's live samples (before the frame's draws; one small write per frame). */
+  updateLog2c(src: PathSource, from: number, to: number): void {
+    if (!src.schedule) return;
+    if (!this.log2c || this.log2cHost.length !== src.historyLength) {
+      this.log2c?.destroy();
+      this.log2c = this.device.createBuffer({
+        label: `raw run log2 c per ring slot (${src.historyLength})`,
+        size: 4 * src.historyLength,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      });
+      this.log2cHost = new Float32Array(src.historyLength);
+    }
+    fillSampleLog2c(this.log2cHost, src.schedule, src.sampleEvery, from, to);
+    this.device.queue.writeBuffer(this.log2c, 0, this.log2cHost);
+  }
+
+  private bind(src: PathSource): GPUBindGroup[] {
+    const log2c = this.log2c ?? this.basins; // any buffer: the raw run is not drawn without a schedule
+    const b = this.boundTo;
+    if (
+      this.groups &&
+      b?.history === src.history &&
+      b.metrics === src.metrics &&
+      b.log2c === log2c &&
+      b.basins === this.basins
+    ) {
       return this.groups;
     }
-    const make = (i: 0 | 1) =>
+    this.groups = this.uniforms.map((uniform, i) =>
       this.device.createBindGroup({
-        label: `paths bind group (${i === 0 ? 'weight-decay' : 'exponential'} run)`,
+        label: `paths bind group (run ${i})`,
         layout: this.pipeline.getBindGroupLayout(0),
         entries: [
-          { binding: 0, resource: { buffer: this.uniforms[i] } },
+          { binding: 0, resource: { buffer: uniform } },
           { binding: 1, resource: { buffer: src.history } },
           { binding: 2, resource: { buffer: src.metrics } },
+          { binding: 3, resource: { buffer: log2c } },
+          { binding: 4, resource: { buffer: this.basins } },
         ],
-      });
-    this.groups = [make(0), make(1)];
-    this.boundTo = { history: src.history, metrics: src.metrics };
+      }),
+    );
+    this.boundTo = { history: src.history, metrics: src.metrics, log2c, basins: this.basins };
     return this.groups;
   }
 
   /**
-   * Writes the parameters and records both runs' draws of the segments between samples `from` and `to`
-   * (both still in the ring) into `pass`. One call per frame: the parameters live in one buffer per run.
+   * Writes the run's parameters and records its draw of the segments between samples `from` and `to`
+   * (both still in the ring) into `pass`. At most one draw per run and frame (one uniform buffer each).
    */
-  draw(
-    pass: GPURenderPassEncoder,
-    src: PathSource,
-    clip: { scale: [number, number]; offset: [number, number] },
-    from: number,
-    to: number,
-  ): void {
-    if (src.historyLength < 2 || to <= from) return;
+  draw(pass: GPURenderPassEncoder, src: PathSource, d: PathDraw): void {
+    if (src.historyLength < 2 || d.to <= d.from) return;
+    if (d.run === 'exponential' && !src.schedule) return;
     // Beyond the budget even at 2 vertices per path, only every trajStride-th trajectory is drawn.
     const trajStride = Math.max(1, Math.ceil((2 * src.count) / this.vertexBudget));
     const paths = Math.ceil(src.count / trajStride);
-    const { first, stride, vertices } = drawnSamples(from, to, this.vertexBudget / paths);
+    const { first, stride, vertices } = drawnSamples(d.from, d.to, this.vertexBudget / paths);
     if (vertices < 2) return;
+    const i = RUN_INDEX[d.run];
     const groups = this.bind(src);
-    const alpha = pathAlpha(src.count);
-    const styles: PathStyle[] = [
-      { color: [...WD_COLOR, alpha], dash: 0 },
-      { color: [...EX_COLOR, 0.8 * alpha], dash: 2 },
-    ];
+    const alpha = pathAlpha(src.count) * (d.run === 'weightDecay' ? 1 : 0.85);
+    this.views[i].set({
+      scale: d.clip.scale,
+      offset: d.clip.offset,
+      viewport: d.viewport,
+      color: [...RUN_COLOR[d.run], alpha],
+      count: src.count,
+      slots: src.historyLength,
+      first_sample: first,
+      stride,
+      vertices,
+      traj_stride: trajStride,
+      sample_every: src.sampleEvery,
+      which: i,
+      pattern: PATTERN_INDEX[RUN_PATTERN[d.run]],
+      color_by: COLOR_INDEX[d.colorBy],
+      polar: d.polar ? 1 : 0,
+      newest: newestSample(src),
+      log2_shift: d.log2Shift,
+      end_step: src.endStep ?? src.step,
+      basin_count: this.basinCount,
+      log2_cap: LOG2_CAP,
+    });
+    this.device.queue.writeBuffer(this.uniforms[i], 0, this.views[i].arrayBuffer);
     pass.setPipeline(this.pipeline);
-    for (const i of [0, 1] as const) {
-      this.views[i].set({
-        scale: clip.scale,
-        offset: clip.offset,
-        color: styles[i].color,
-        count: src.count,
-        slots: src.historyLength,
-        first_sample: first,
-        stride,
-        vertices,
-        traj_stride: trajStride,
-        sample_every: src.sampleEvery,
-        which: i,
-        dash: styles[i].dash,
-      });
-      this.device.queue.writeBuffer(this.uniforms[i], 0, this.views[i].arrayBuffer);
-      pass.setBindGroup(0, groups[i]);
-      pass.draw(2 * (vertices - 1) * paths);
-    }
+    pass.setBindGroup(0, groups[i]);
+    pass.draw(2 * (vertices - 1) * paths);
   }
 
   destroy(): void {
-    for (const b of this.uniforms) b.destroy();
+    for (const b of [...this.uniforms, this.basins, this.log2c]) b?.destroy();
   }
 }

@@ -1,32 +1,49 @@
 /**
- * Draws frames into the WebGPU canvas, one command buffer each. Software GPUs make a fullscreen pass cost
- * hundreds of milliseconds and every line a microsecond, so work is cached on the GPU:
- * - background: the heatmap, redrawn (after the field kernel) only when the view or the loss changed;
+ * Draws frames into the WebGPU canvas, one command buffer each, as the ViewState says. Software GPUs make a
+ * fullscreen pass cost hundreds of milliseconds and every line a microsecond, so work is cached on the GPU:
+ * - background: the heatmap (after the field kernel) and the quiver, or the polar view's θ background;
+ *   redrawn only when the view, the loss or the view settings changed;
  * - scene: background + trajectory paths. When the view, the run or its generation changed, it is rebuilt
  *   from the background and the whole ring; otherwise only the segments added since the last frame are
- *   drawn into it (paths then keep samples older than the ring until the next rebuild; if the ring was
- *   overrun since the last frame, the trails get a gap);
+ *   drawn into it. Exceptions: the zooming right pane of the side-by-side view changes scale with every
+ *   sample, so it is redrawn whole whenever a sample arrives; and colours by basin or divergence step
+ *   depend on the newest state, so the scene is rebuilt as the run grows by a quarter and once it stops;
  * - the canvas gets a copy of the scene each frame.
- * Keeps the canvas sized to its CSS box × DPR.
+ * Keeps the canvas sized to its CSS box × DPR. Panes are columns of the canvas, drawn with a viewport each.
  */
+import { DEFAULT_VIEW, type ViewState } from '../app/viewState';
+import { type Basins, findBasins, maxAbsFPrime } from '../core/basins';
+import type { FourierLoss } from '../core/loss';
 import type { Camera } from './camera';
 import { Heatmap } from './heatmap';
+import { type LegendSpec, legendFor, runsDrawn } from './legend';
 import { newestSample, oldestSample, PathRenderer, type PathSource } from './paths';
+import { PolarBackground } from './polar';
+import { Quiver, quiverReference } from './quiver';
+import { zoomShift } from './rawRun';
 
 const CLEAR: GPUColor = { r: 0.05, g: 0.05, b: 0.08, a: 1 };
 
-/** What the scene texture holds: paths of `history` (generation) up to sample `newest`. */
+/** What the scene texture holds: paths of `history` (generation) up to sample `newest`, for `key`. */
 interface SceneState {
-  view: string;
+  key: string;
   history: GPUBuffer;
   generation: number;
   newest: number;
+  step: number;
+  /** Newest sample when the scene was last rebuilt whole (colours by state are as of then). */
+  colorStamp: number;
 }
 
 export class Renderer {
   private background: GPUTexture | null = null;
   private scene: GPUTexture | null = null;
   private drawn: SceneState | null = null;
+  private backgroundKey = '';
+  private panes = 1;
+  private lossVersion = 0;
+  private basins: Basins | null = null;
+  private fPrimeMax = 1;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -35,6 +52,8 @@ export class Renderer {
     private readonly format: GPUTextureFormat,
     readonly heatmap: Heatmap,
     private readonly paths: PathRenderer,
+    private readonly quiver: Quiver,
+    private readonly polar: PolarBackground,
   ) {}
 
   static async create(
@@ -52,9 +71,23 @@ export class Renderer {
       alphaMode: 'opaque',
       usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST,
     });
-    const heatmap = await Heatmap.create(device, format, maxInvocationsPerDispatch);
-    const paths = await PathRenderer.create(device, format, vertexBudget);
-    return new Renderer(device, canvas, context, format, heatmap, paths);
+    const [heatmap, paths, quiver, polar] = await Promise.all([
+      Heatmap.create(device, format, maxInvocationsPerDispatch),
+      PathRenderer.create(device, format, vertexBudget),
+      Quiver.create(device, format),
+      PolarBackground.create(device, format),
+    ]);
+    return new Renderer(device, canvas, context, format, heatmap, paths, quiver, polar);
+  }
+
+  /** Sets the loss for every view: field, polar table, basins, quiver reference. */
+  async setLoss(loss: FourierLoss): Promise<void> {
+    await this.heatmap.setLoss(loss);
+    this.basins = findBasins(loss);
+    this.paths.setBasins(this.basins.boundaries);
+    this.polar.setLoss(loss, this.heatmap.valueRange);
+    this.fPrimeMax = maxAbsFPrime(loss);
+    this.lossVersion++;
   }
 
   /** Matches the drawing buffer to the canvas's CSS size; returns whether it changed. */
@@ -66,72 +99,177 @@ export class Renderer {
     const w = Math.min(max, Math.round(cssW * dpr));
     const h = Math.min(max, Math.round(cssH * dpr));
     camera.setViewport(cssW, cssH);
-    if (w === this.canvas.width && h === this.canvas.height && this.scene) return false;
+    const same = w === this.canvas.width && h === this.canvas.height && this.panes === camera.panes;
+    if (same && this.scene) return false;
     this.canvas.width = w;
     this.canvas.height = h;
-    this.heatmap.resize(w, h);
+    this.panes = camera.panes;
+    this.heatmap.resize(Math.floor(w / this.panes), h);
     this.background?.destroy();
     this.scene?.destroy();
     const texture = (what: string, usage: number) =>
       this.device.createTexture({ label: `${what} (${w}×${h})`, size: [w, h], format: this.format, usage });
     const rt = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC;
-    this.background = texture('heatmap background', rt);
-    this.scene = texture('scene (heatmap + paths)', rt | GPUTextureUsage.COPY_DST);
+    this.background = texture('background (heatmap, quiver)', rt);
+    this.scene = texture('scene (background + paths)', rt | GPUTextureUsage.COPY_DST);
     this.drawn = null;
+    this.backgroundKey = '';
     return true;
   }
 
-  /** Encodes and submits one frame. */
-  render(camera: Camera, source: PathSource | null): void {
+  /** Pane p's rectangle in device pixels. */
+  private pane(p: number): [number, number, number, number] {
+    const w = Math.floor(this.canvas.width / this.panes);
+    return [p * w, 0, p === this.panes - 1 ? this.canvas.width - p * w : w, this.canvas.height];
+  }
+
+  private setPane(pass: GPURenderPassEncoder, p: number): void {
+    const [x, y, w, h] = this.pane(p);
+    pass.setViewport(x, y, w, h, 0, 1);
+    pass.setScissorRect(x, y, w, h);
+  }
+
+  /** Redraws the background if its inputs changed; returns whether it did. */
+  private encodeBackground(encoder: GPUCommandEncoder, camera: Camera, view: ViewState): boolean {
+    const rect = camera.rect();
+    const polar = view.mode === 'polar';
+    const quiver = polar ? 'off' : view.quiver;
+    const needField = !polar && (view.heatmap || quiver !== 'off');
+    const fieldChanged = needField && this.heatmap.encodeField(encoder, rect);
+    const key = [
+      rect.x0,
+      rect.x1,
+      rect.y0,
+      rect.y1,
+      view.mode,
+      view.heatmap,
+      quiver,
+      this.lossVersion,
+    ].join();
+    if (!fieldChanged && key === this.backgroundKey) return false;
+    this.backgroundKey = key;
+    const [, , paneW, paneH] = this.pane(0);
+    const dpr = window.devicePixelRatio || 1;
+    const field = this.heatmap.fieldBuffer;
+    if (polar) this.polar.update(rect, paneH, dpr);
+    if (quiver !== 'off' && field) {
+      const gRef = quiverReference(quiver, this.fPrimeMax, camera.halfHeight);
+      this.quiver.update(field, this.heatmap.gridSize, [paneW, paneH], dpr, quiver, gRef);
+    }
+    const pass = encoder.beginRenderPass({
+      label: 'background pass',
+      colorAttachments: [
+        {
+          view: this.background!.createView({ label: 'background view' }),
+          clearValue: CLEAR,
+          loadOp: 'clear',
+          storeOp: 'store',
+        },
+      ],
+    });
+    // The right pane of the side-by-side view shows the same field: L is scale invariant, and its
+    // rectangle is the left one scaled by 1/cₜ.
+    for (let p = 0; p < this.panes; p++) {
+      this.setPane(pass, p);
+      if (polar) this.polar.draw(pass);
+      else if (view.heatmap) this.heatmap.draw(pass);
+      if (quiver !== 'off' && field) this.quiver.draw(pass);
+    }
+    pass.end();
+    return true;
+  }
+
+  /** Encodes and submits one frame drawn as `view` says. */
+  render(camera: Camera, source: PathSource | null, view: ViewState = DEFAULT_VIEW): void {
+    const sideBySide = view.mode === 'sideBySide';
+    camera.configure(view.mode === 'polar' ? 'polar' : 'plane', sideBySide ? 2 : 1);
     this.fitCanvas(camera);
     const background = this.background!;
     const scene = this.scene!;
     const size = [scene.width, scene.height];
     const encoder = this.device.createCommandEncoder({ label: 'frame encoder' });
-    const rect = camera.rect();
-    const view = `${rect.x0},${rect.x1},${rect.y0},${rect.y1}`;
-    const fieldChanged = this.heatmap.encodeField(encoder, rect);
-    if (fieldChanged) {
-      const heat = encoder.beginRenderPass({
-        label: 'heatmap pass',
-        colorAttachments: [
-          {
-            view: background.createView({ label: 'heatmap background view' }),
-            clearValue: CLEAR,
-            loadOp: 'clear',
-            storeOp: 'store',
-          },
-        ],
-      });
-      this.heatmap.draw(heat);
-      heat.end();
-    }
+    const backgroundChanged = this.encodeBackground(encoder, camera, view);
+    const key = `${this.backgroundKey}|${view.colorBy}|${view.runs.weightDecay},${view.runs.projected},${view.runs.exponential}`;
 
     const d = this.drawn;
+    const newest = source ? newestSample(source) : 0;
+    const byState = view.colorBy === 'basin' || view.colorBy === 'divergence';
+    const recolor =
+      byState &&
+      !!d &&
+      !!source &&
+      (newest > 1.25 * d.colorStamp + 16 || (source.step === d.step && d.colorStamp !== newest));
     const stale =
-      fieldChanged ||
+      backgroundChanged ||
       !source ||
       !d ||
-      d.view !== view ||
+      d.key !== key ||
       d.history !== source.history ||
       d.generation !== source.generation ||
-      d.newest > newestSample(source);
+      d.newest > newest ||
+      recolor;
     if (stale) encoder.copyTextureToTexture({ texture: background }, { texture: scene }, size);
     if (source) {
-      const newest = newestSample(source);
+      const oldest = oldestSample(source);
+      const [plane, zoomed] = runsDrawn(view, !!source.schedule);
       // A ring shorter than a frame's samples (huge batches) leaves gaps in the trails, not a clear.
-      const from = stale ? oldestSample(source) : Math.max(d!.newest, oldestSample(source));
-      if (newest > from) {
+      const from = stale ? oldest : Math.max(d!.newest, oldest);
+      const redrawRight = sideBySide && (stale || newest !== d!.newest) && !!zoomed?.length;
+      if (redrawRight && !stale) {
+        const [x, , w, h] = this.pane(1);
+        encoder.copyTextureToTexture(
+          { texture: background, origin: [x, 0, 0] },
+          { texture: scene, origin: [x, 0, 0] },
+          [w, h],
+        );
+      }
+      const drawLeft = newest > from && plane.length > 0;
+      if (drawLeft || redrawRight) {
+        if (plane.includes('exponential') || redrawRight) this.paths.updateLog2c(source, oldest, newest);
         const pass = encoder.beginRenderPass({
           label: 'paths pass',
           colorAttachments: [
             { view: scene.createView({ label: 'scene view' }), loadOp: 'load', storeOp: 'store' },
           ],
         });
-        this.paths.draw(pass, source, camera.clipTransform(), from, newest);
+        const clip = camera.clipTransform();
+        const common = { clip, colorBy: view.colorBy, polar: view.mode === 'polar' };
+        if (drawLeft) {
+          this.setPane(pass, 0);
+          const [, , w, h] = this.pane(0);
+          for (const run of plane)
+            this.paths.draw(pass, source, {
+              ...common,
+              run,
+              viewport: [w, h],
+              from,
+              to: newest,
+              log2Shift: 0,
+            });
+        }
+        if (redrawRight && source.schedule) {
+          this.setPane(pass, 1);
+          const [, , w, h] = this.pane(1);
+          const log2Shift = zoomShift(source.schedule, newest, source.sampleEvery);
+          this.paths.draw(pass, source, {
+            ...common,
+            run: 'exponential',
+            viewport: [w, h],
+            from: oldest,
+            to: newest,
+            log2Shift,
+          });
+        }
         pass.end();
       }
-      this.drawn = { view, history: source.history, generation: source.generation, newest };
+      this.drawn = {
+        key,
+        history: source.history,
+        generation: source.generation,
+        newest,
+        step: source.step,
+        colorStamp: stale ? newest : d!.colorStamp,
+      };
     } else {
       this.drawn = null;
     }
@@ -140,9 +278,20 @@ export class Renderer {
     this.device.queue.submit([encoder.finish({ label: 'frame commands' })]);
   }
 
+  /** What the legend should show for `view` (runs and their patterns, path colours, pane captions, notes). */
+  legendFor(view: ViewState, source: PathSource | null = null): LegendSpec {
+    const schedule = source?.schedule;
+    return legendFor(view, {
+      basins: this.basins,
+      endStep: source ? (source.endStep ?? source.step) : 0,
+      zoomLog2: source && schedule ? zoomShift(schedule, newestSample(source), source.sampleEvery) : 0,
+      hasSchedule: !!schedule,
+    });
+  }
+
   /** Renders a frame and encodes the canvas as PNG in the same task (before the frame is presented). */
-  screenshot(camera: Camera, source: PathSource | null): Promise<Blob> {
-    this.render(camera, source);
+  screenshot(camera: Camera, source: PathSource | null, view: ViewState = DEFAULT_VIEW): Promise<Blob> {
+    this.render(camera, source, view);
     return new Promise((resolve, reject) => {
       this.canvas.toBlob((blob) => {
         if (blob) resolve(blob);
@@ -154,6 +303,8 @@ export class Renderer {
   destroy(): void {
     this.heatmap.destroy();
     this.paths.destroy();
+    this.quiver.destroy();
+    this.polar.destroy();
     this.background?.destroy();
     this.scene?.destroy();
   }

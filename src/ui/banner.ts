@@ -47,10 +47,9 @@ export class Banners {
 /** What to tell someone whose browser gave no WebGPU, and how to get it. */
 export function noWebGpuLines(reason: string): string[] {
   return [
-    'WebGPU is not available in this browser, so the playground cannot run.',
+    'WebGPU is not available in this browser.',
     `What is missing: ${reason}`,
     'To get WebGPU: use Chrome or Edge 113 or newer; or enable chrome://flags/#enable-unsafe-webgpu; ' +
       'on Linux start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan.',
-    'A WebGL2 fallback is planned.',
   ];
 }

@@ -5,7 +5,9 @@
  * config still running.
  */
 import GUI, { type Controller } from 'lil-gui';
-import type { ExperimentConfig, InitSpec } from '../core/config/types';
+import { FIGURES } from '../app/figures';
+import { COLOR_MODES, QUIVER_MODES, VIEW_MODES, type ViewState } from '../app/viewState';
+import type { ExperimentConfig, InitSpec, LossSpec } from '../core/config/types';
 import { trajectoryCount } from '../core/init';
 import { PRESET_NAMES } from '../core/presets';
 
@@ -19,6 +21,11 @@ export interface GuiActions {
   reset(): void;
   fitView(): void;
   setStepsPerFrame(n: number): void;
+  view(): ViewState;
+  /** Applies a view change (cheap: no rebuild). */
+  setView(patch: Partial<ViewState>): void;
+  startTour(): void;
+  showFigure(id: string): void;
 }
 
 const CUSTOM = '(custom)';
@@ -65,12 +72,25 @@ export class ControlPanel {
     initMode: 'ring' as InitMode,
     count: 4096,
     precision: 'f32',
+    expression: '',
+    harmonics: 16,
+    milestones: '',
+    lrDecay: 1,
     steps: 3000,
     stepsPerFrame: 10,
     play: () => this.actions.togglePlay(),
     step: () => this.actions.stepOnce(),
     reset: () => this.actions.reset(),
     fitView: () => this.actions.fitView(),
+    tour: () => this.actions.startTour(),
+    figure: '—',
+    mode: 'plane' as ViewState['mode'],
+    quiver: 'off' as ViewState['quiver'],
+    colorBy: 'run' as ViewState['colorBy'],
+    showWd: true,
+    showProjected: true,
+    showExp: false,
+    heatmap: true,
   };
   private readonly playButton: Controller;
   private readonly countControl: Controller;
@@ -81,6 +101,17 @@ export class ControlPanel {
   ) {
     this.gui = new GUI({ container, title: 'scaleinv-lab' });
     const s = this.state;
+    this.gui.add(s, 'tour').name('▸ Tour: the seed post in 9 figures');
+    const figureNames = Object.fromEntries([
+      ['—', '—'],
+      ...FIGURES.map((f, i) => [`${i + 1}. ${f.title}`, f.id]),
+    ]);
+    this.gui
+      .add(s, 'figure', figureNames)
+      .name('figure')
+      .onChange((id: string) => {
+        if (id !== '—') this.actions.showFigure(id);
+      });
     const run = this.gui.addFolder('Run');
     this.playButton = run.add(s, 'play').name('▶ play');
     run.add(s, 'step').name('step (one frame of steps)');
@@ -100,6 +131,14 @@ export class ControlPanel {
       .name('loss preset')
       .onFinishChange(() => this.commit());
     exp
+      .add(s, 'expression')
+      .name('or f(θ) = (expression)')
+      .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'harmonics', 1, 64, 1)
+      .name('harmonics (expression)')
+      .onFinishChange(() => this.commit());
+    exp
       .add(s, 'lr', 0, 1, 0.001)
       .name('lr η')
       .onFinishChange(() => this.commit());
@@ -110,6 +149,14 @@ export class ControlPanel {
     exp
       .add(s, 'momentum', 0, 0.99, 0.01)
       .name('momentum γ')
+      .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'milestones')
+      .name('lr milestones (steps, comma-separated)')
+      .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'lrDecay', 0, 1, 0.01)
+      .name('lr decay at milestones')
       .onFinishChange(() => this.commit());
     exp
       .add(s, 'initMode', INIT_MODES)
@@ -126,6 +173,49 @@ export class ControlPanel {
 
     const view = this.gui.addFolder('View');
     view.add(s, 'fitView').name('fit view to start points');
+    const setView = (patch: Partial<ViewState>) => this.actions.setView(patch);
+    view
+      .add(s, 'mode', [...VIEW_MODES])
+      .name('view')
+      .onChange((mode: ViewState['mode']) => setView({ mode }));
+    view
+      .add(s, 'quiver', [...QUIVER_MODES])
+      .name('gradient arrows')
+      .onChange((quiver: ViewState['quiver']) => setView({ quiver }));
+    view
+      .add(s, 'colorBy', [...COLOR_MODES])
+      .name('colour paths by')
+      .onChange((colorBy: ViewState['colorBy']) => setView({ colorBy }));
+    view
+      .add(s, 'heatmap')
+      .name('loss heatmap')
+      .onChange((heatmap: boolean) => setView({ heatmap }));
+    const runs = () => ({ weightDecay: s.showWd, projected: s.showProjected, exponential: s.showExp });
+    view
+      .add(s, 'showWd')
+      .name('weight-decay run (solid)')
+      .onChange(() => setView({ runs: runs() }));
+    view
+      .add(s, 'showProjected')
+      .name('projected exp. run (dashed)')
+      .onChange(() => setView({ runs: runs() }));
+    view
+      .add(s, 'showExp')
+      .name('raw exp. run (dotted)')
+      .onChange(() => setView({ runs: runs() }));
+  }
+
+  /** Shows the view settings in the controls (no events fire). */
+  syncView(v: ViewState): void {
+    const s = this.state;
+    s.mode = v.mode;
+    s.quiver = v.quiver;
+    s.colorBy = v.colorBy;
+    s.heatmap = v.heatmap;
+    s.showWd = v.runs.weightDecay;
+    s.showProjected = v.runs.projected;
+    s.showExp = v.runs.exponential;
+    for (const c of this.gui.controllersRecursive()) c.updateDisplay();
   }
 
   /** Shows `config` and the play state in the controls (no events fire). */
@@ -138,6 +228,10 @@ export class ControlPanel {
     s.initMode = initMode(config.init);
     s.count = trajectoryCount(config.init);
     s.precision = config.precision;
+    s.expression = 'expression' in config.loss ? config.loss.expression : '';
+    if ('expression' in config.loss) s.harmonics = config.loss.harmonics;
+    s.milestones = config.optimizer.milestones.join(', ');
+    s.lrDecay = config.optimizer.lrDecay;
     s.steps = config.steps;
     s.stepsPerFrame = stepsPerFrame;
     this.countControl.disable(s.initMode === 'points');
@@ -155,13 +249,35 @@ export class ControlPanel {
     const s = this.state;
     return {
       ...cur,
-      loss: s.preset === CUSTOM ? cur.loss : { preset: s.preset },
-      optimizer: { ...cur.optimizer, lr: s.lr, weightDecay: s.weightDecay, momentum: s.momentum },
+      loss: this.lossCandidate(cur.loss),
+      optimizer: {
+        ...cur.optimizer,
+        lr: s.lr,
+        weightDecay: s.weightDecay,
+        momentum: s.momentum,
+        // Left as typed text when not numbers: validation names the field and keeps the running config.
+        milestones:
+          s.milestones.trim() === ''
+            ? []
+            : s.milestones.split(',').map((t) => (t.trim() === '' ? t : Number(t))),
+        lrDecay: s.lrDecay,
+      },
       init: initFor(s.initMode, s.count, cur.init),
       precision: s.precision,
       steps: s.steps,
       sampleEvery: Math.min(cur.sampleEvery, s.steps),
     };
+  }
+
+  /** An expression (when typed) wins over the preset list; a preset picked clears the expression. */
+  private lossCandidate(current: LossSpec): LossSpec {
+    const s = this.state;
+    const wasExpression = 'expression' in current;
+    if (s.expression.trim() !== '' && (!wasExpression || s.preset === CUSTOM)) {
+      return { expression: s.expression, harmonics: s.harmonics };
+    }
+    if (s.preset !== CUSTOM) return { preset: s.preset };
+    return current;
   }
 
   private async commit(): Promise<void> {

@@ -3,6 +3,7 @@
  * middle. The gradient comes from the same stops as the shader's lookup table.
  */
 import { colormapCss } from '../render/colormap';
+import type { LegendEntry, LegendSpec } from '../render/legend';
 
 /** Labels with enough decimals for the bar's span (so a mid value near 0 reads 0.000, not 8.45e-4). */
 function format(v: number, span: number): string {
@@ -12,8 +13,23 @@ function format(v: number, span: number): string {
   return v.toFixed(decimals);
 }
 
+function entry(e: LegendEntry): HTMLElement {
+  const row = document.createElement('div');
+  const mark = document.createElement('i');
+  mark.className = 'swatch';
+  if (e.pattern === 'swatch') {
+    mark.style.cssText = `height: 10px; border: 0; background: ${e.color}`;
+  } else {
+    mark.style.borderTop = `2px ${e.pattern} ${e.color}`;
+  }
+  row.append(mark, document.createTextNode(e.label));
+  return row;
+}
+
 export class Legend {
   private readonly labels: HTMLElement[];
+  private readonly key: HTMLElement;
+  private shownKey = '';
 
   constructor(root: HTMLElement) {
     root.replaceChildren();
@@ -34,12 +50,36 @@ export class Legend {
       return span;
     });
     body.append(bar, ticks);
-    const key = document.createElement('div');
-    key.className = 'legend-key';
-    key.innerHTML =
-      '<div><i class="swatch swatch-wd"></i>weight decay w<sub>t</sub></div>' +
-      '<div><i class="swatch swatch-ex"></i>exp. lr, projected α<sup>t</sup>w̃<sub>t</sub></div>';
-    root.append(title, body, key);
+    this.key = document.createElement('div');
+    this.key.className = 'legend-key';
+    root.append(title, body, this.key);
+  }
+
+  /** What the paths mean (runs and their line patterns, colours, panes, notes); redrawn only on change. */
+  setKey(spec: LegendSpec): void {
+    const text = JSON.stringify(spec);
+    if (text === this.shownKey) return;
+    this.shownKey = text;
+    const rows: HTMLElement[] = [...spec.runs.map(entry), ...spec.colors.map(entry)];
+    if (spec.scale) {
+      const s = spec.scale;
+      const row = document.createElement('div');
+      row.className = 'legend-scale';
+      const bar = document.createElement('div');
+      bar.style.cssText = `height: 8px; margin: 2px 0; border-radius: 2px; background: ${s.gradient}`;
+      const ends = document.createElement('div');
+      ends.style.cssText = 'display: flex; justify-content: space-between';
+      ends.append(document.createTextNode(s.min), document.createTextNode(s.max));
+      row.append(document.createTextNode(s.title), bar, ends);
+      rows.push(row);
+    }
+    for (const line of [...spec.panes, ...spec.notes]) {
+      const row = document.createElement('div');
+      row.className = 'legend-note';
+      row.textContent = line;
+      rows.push(row);
+    }
+    this.key.replaceChildren(...rows);
   }
 
   /** Loss values at the bottom (first colour) and top (last colour) of the bar. */

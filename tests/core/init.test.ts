@@ -181,3 +181,34 @@ describe('random', () => {
     expect(Math.abs(inner - 0.5)).toBeLessThan(0.02);
   });
 });
+
+describe('init.extra (click-to-add points beside a generated init)', () => {
+  it('appends the extra points after the generated ones and counts them', async () => {
+    const { validateConfig } = await import('../../src/core/config/validate');
+    const { DEFAULT_CONFIG } = await import('../../src/core/config/schema');
+    const config = validateConfig({
+      ...DEFAULT_CONFIG,
+      init: {
+        ring: { count: 4, radius: 1 },
+        extra: [
+          [0.5, -0.25],
+          [2, 3],
+        ],
+      },
+    });
+    expect(trajectoryCount(config.init)).toBe(6);
+    const pts = initialPoints(config.init);
+    expect(Array.from(pts.slice(8))).toEqual([0.5, -0.25, 2, 3]);
+    expect(pts[0]).toBe(1); // the ring's first point is unchanged
+  });
+  it('rejects bad extra points with their path, and extra beside explicit points', async () => {
+    const { validateConfig } = await import('../../src/core/config/validate');
+    const { DEFAULT_CONFIG } = await import('../../src/core/config/schema');
+    expect(() =>
+      validateConfig({ ...DEFAULT_CONFIG, init: { ring: { count: 4, radius: 1 }, extra: [[0, 'x']] } }),
+    ).toThrow(/init\.extra\[0\]/);
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, init: { points: [[1, 0]], extra: [[0, 1]] } })).toThrow(
+      /init\.extra.*unknown field/,
+    );
+  });
+});

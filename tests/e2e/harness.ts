@@ -1,6 +1,9 @@
 /**
  * End-to-end harness: builds the app, serves it with `vite preview`, and launches Debian's Chromium with
  * the flags that give WebGPU on SwiftShader (/work/shared/ENVIRONMENT.md). Never downloads a browser.
+ * Other browser setups for the fallbacks: `launchBrowser('webgl2')` (no WebGPU, WebGL2 on SwiftShader)
+ * and `launchBrowser('none')` (neither). A test file may build and serve its own copy (outDir, port) so
+ * that it does not race another file's build.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -29,19 +32,60 @@ export const WEBGPU_FLAGS = [
   '--headless=new',
 ];
 
+/** Flags every setup shares (no sandbox, no network chatter), headless. */
+const COMMON_FLAGS = WEBGPU_FLAGS.filter(
+  (f) =>
+    !['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader'].includes(f) &&
+    !f.startsWith('--use-angle=') &&
+    !f.startsWith('--use-webgpu-adapter='),
+);
+
+/** No WebGPU (navigator.gpu is undefined), WebGL2 through ANGLE on SwiftShader. */
+export const WEBGL2_ONLY_FLAGS = [
+  ...COMMON_FLAGS,
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-features=WebGPU',
+];
+
+/** Neither WebGPU nor WebGL (getContext('webgl2') and getContext('webgl') return null). */
+export const NO_3D_FLAGS = [...COMMON_FLAGS, '--disable-3d-apis'];
+
+export type BrowserSetup = 'webgpu' | 'webgl2' | 'none';
+
+const SETUP_FLAGS: Record<BrowserSetup, string[]> = {
+  webgpu: WEBGPU_FLAGS,
+  webgl2: WEBGL2_ONLY_FLAGS,
+  none: NO_3D_FLAGS,
+};
+
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }
 
-export function buildApp(): void {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+export interface ServeOptions {
+  /** Build output folder (default vite's dist/); may be outside the repository. */
+  outDir?: string;
+  port?: number;
 }
 
-/** Starts `vite preview` on PORT and resolves once it answers. */
-export async function startPreview(timeoutMs = 30_000): Promise<ChildProcess> {
+export function baseUrl(port = PORT): string {
+  return `http://127.0.0.1:${port}/`;
+}
+
+export function buildApp(options: ServeOptions = {}): void {
+  const out = options.outDir ? ['--outDir', options.outDir, '--emptyOutDir'] : [];
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', ...out], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** Starts `vite preview` on PORT (or options.port) and resolves once it answers. */
+export async function startPreview(timeoutMs = 30_000, options: ServeOptions = {}): Promise<ChildProcess> {
+  const port = options.port ?? PORT;
+  const url = baseUrl(port);
+  const out = options.outDir ? ['--outDir', options.outDir] : [];
   const server = spawn(
     'npx',
-    ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'],
+    ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...out],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,7 +103,7 @@ export async function startPreview(timeoutMs = 30_000): Promise<ChildProcess> {
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`vite preview exited (${server.exitCode}):\n${output}`);
     try {
-      const res = await fetch(BASE_URL);
+      const res = await fetch(url);
       if (res.ok) return server;
     } catch {
       // not up yet
@@ -67,7 +111,7 @@ export async function startPreview(timeoutMs = 30_000): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 200));
   }
   stopPreview(server);
-  throw new Error(`vite preview did not answer on ${BASE_URL} within ${timeoutMs} ms:\n${output}`);
+  throw new Error(`vite preview did not answer on ${url} within ${timeoutMs} ms:\n${output}`);
 }
 
 export function stopPreview(server: ChildProcess | undefined): void {
@@ -79,9 +123,10 @@ export function stopPreview(server: ChildProcess | undefined): void {
   }
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** Chromium with WebGPU on SwiftShader (default), WebGL2 only, or no 3-D API at all. */
+export function launchBrowser(setup: BrowserSetup = 'webgpu'): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: WEBGPU_FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: SETUP_FLAGS[setup] });
 }
 
 /** `#c=` hash for a config object (or any JSON value). */

@@ -5,6 +5,8 @@ import type { ExperimentConfig } from './types';
 export const MAX_HARMONICS = 64;
 /** Upper bound on trajectories in one experiment (GPU batches are also checked against device limits). */
 export const MAX_TRAJECTORIES = 1 << 22;
+/** Hand-added points beside a generated init (init.extra). */
+export const MAX_EXTRA_POINTS = 1024;
 export const MAX_STEPS = 100_000_000;
 export const MAX_MILESTONES = 64;
 export const MAX_COORDINATE = 1e6;

@@ -17,11 +17,16 @@ export type LossSpec =
   | { preset: string }
   | { expression: string; harmonics: number };
 
+/** Points added by hand (the playground's click-to-add) after a generated init's own points. */
+export interface ExtraPoints {
+  extra?: [number, number][];
+}
+
 export type InitSpec =
   | { points: [number, number][] }
-  | { ring: { count: number; radius: number } }
-  | { grid: { count: [number, number]; extent: [number, number, number, number] } }
-  | { random: { count: number; seed: number; radius: [number, number] } };
+  | ({ ring: { count: number; radius: number } } & ExtraPoints)
+  | ({ grid: { count: [number, number]; extent: [number, number, number, number] } } & ExtraPoints)
+  | ({ random: { count: number; seed: number; radius: [number, number] } } & ExtraPoints);
 
 export interface ExperimentConfig {
   loss: LossSpec;

@@ -4,12 +4,13 @@
  * lab.setConfig), so both report the very same messages.
  */
 import { ExpressionError, projectExpression } from '../expression';
+import { trajectoryCount } from '../init';
 import { PRESET_NAMES } from '../presets';
 import type { OptimizerConfig } from '../schedule';
 import { alphaRoot, maxEtaLambda, phaseLearningRates } from '../schedule';
 import { readEnum, readFiniteArray, readNumber, readObject, readVariant } from './fields';
 import { ConfigError, type ConfigIssue, IssueSink, show } from './issues';
-import { DEFAULT_CONFIG, MAX_MILESTONES, MAX_TRAJECTORIES, RANGES } from './schema';
+import { DEFAULT_CONFIG, MAX_EXTRA_POINTS, MAX_MILESTONES, MAX_TRAJECTORIES, RANGES } from './schema';
 import {
   BACKEND_PRECISIONS,
   BACKENDS,
@@ -198,8 +199,45 @@ function orDefault(value: unknown, fallback: unknown): unknown {
 
 function readInit(sink: IssueSink, value: unknown): InitSpec {
   const fallback = structuredClone(DEFAULT_CONFIG.init);
-  const v = readVariant(sink, 'init', value, ['points', 'ring', 'grid', 'random'] as const);
+  const v = readVariant(sink, 'init', value, ['points', 'ring', 'grid', 'random'] as const, {
+    ring: ['extra'],
+    grid: ['extra'],
+    random: ['extra'],
+  });
   if (v === null) return fallback;
+  const generated = readGeneratedInit(sink, v, fallback);
+  if (v.kind === 'points' || v.object.extra === undefined) return generated;
+  const extra = readExtraPoints(sink, v.object.extra);
+  if (extra === null) return generated;
+  if (trajectoryCount(generated) + extra.length > MAX_TRAJECTORIES) {
+    sink.add(
+      'init.extra',
+      `makes ${trajectoryCount(generated) + extra.length} trajectories, more than ${MAX_TRAJECTORIES}`,
+    );
+    return generated;
+  }
+  return { ...generated, extra } as InitSpec;
+}
+
+/** init.extra: up to MAX_EXTRA_POINTS points [x, y] (null: reported, dropped). */
+function readExtraPoints(sink: IssueSink, value: unknown): [number, number][] | null {
+  if (!Array.isArray(value) || value.length > MAX_EXTRA_POINTS) {
+    sink.add(
+      'init.extra',
+      `expected a list of at most ${MAX_EXTRA_POINTS} points [x, y], got ${show(value)}`,
+    );
+    return null;
+  }
+  const before = sink.issues.length;
+  const pts = value.map((p, i) => readPoint(sink, `init.extra[${i}]`, p));
+  return sink.issues.length === before ? (pts as [number, number][]) : null;
+}
+
+function readGeneratedInit(
+  sink: IssueSink,
+  v: { kind: 'points' | 'ring' | 'grid' | 'random'; body: unknown },
+  fallback: InitSpec,
+): InitSpec {
   const before = sink.issues.length;
   const ok = () => sink.issues.length === before;
   switch (v.kind) {

@@ -1,0 +1,60 @@
+// Background of the angle / log-radius view: it depends on θ only (the loss is scale invariant). Above the
+// strip, the colormap of f(θ) dimmed so paths stay readable; along the bottom a strip at full colour with
+// f(θ) drawn as a white curve in it. θ wraps with period 2π beyond ±π.
+// Prepended by the host (src/render/polar.ts): COLORMAP and COLORMAP_STOPS (src/render/colormap.ts).
+
+struct PolarParams {
+  theta0: f32,    // θ at the pane's left edge
+  theta1: f32,    // θ at its right edge
+  lmin: f32,      // f mapped to the first colour
+  lmax: f32,
+  strip_px: f32,  // strip height, device px
+  height_px: f32, // pane height, device px
+  samples: u32,   // entries of polar_f: f at θ = −π + 2π (j + 0.5) / samples
+}
+
+@group(0) @binding(0) var<uniform> polar_params: PolarParams;
+@group(0) @binding(1) var<storage, read> polar_f: array<f32>;
+
+struct PolarOut {
+  @builtin(position) position: vec4<f32>,
+  @location(0) uv: vec2<f32>,
+}
+
+@vertex
+fn polar_vs(@builtin(vertex_index) v: u32) -> PolarOut {
+  let xy = vec2<f32>(f32((v << 1u) & 2u), f32(v & 2u)) * 2.0 - 1.0;
+  var out: PolarOut;
+  out.position = vec4<f32>(xy, 0.0, 1.0);
+  out.uv = xy * 0.5 + 0.5;
+  return out;
+}
+
+fn colormap(t: f32) -> vec3<f32> {
+  let x = clamp(t, 0.0, 1.0) * f32(COLORMAP_STOPS - 1u);
+  let i = min(u32(floor(x)), COLORMAP_STOPS - 2u);
+  return mix(COLORMAP[i], COLORMAP[i + 1u], x - f32(i));
+}
+
+fn f_at(theta: f32) -> f32 {
+  let n = polar_params.samples;
+  let x = fract((theta + 3.14159265) / 6.2831853) * f32(n) - 0.5;
+  let j = floor(x);
+  let i0 = u32(i32(j) + i32(n)) % n;
+  return mix(polar_f[i0], polar_f[(i0 + 1u) % n], x - j);
+}
+
+@fragment
+fn polar_fs(in: PolarOut) -> @location(0) vec4<f32> {
+  let pp = polar_params;
+  let theta = mix(pp.theta0, pp.theta1, in.uv.x);
+  let t = (f_at(theta) - pp.lmin) / max(pp.lmax - pp.lmin, 1e-30);
+  let c = colormap(t);
+  let y = in.uv.y * pp.height_px;
+  if (y > pp.strip_px) { return vec4<f32>(0.45 * c, 1.0); }
+  if (y > pp.strip_px - 1.5) { return vec4<f32>(0.0, 0.0, 0.0, 1.0); } // the strip's top edge
+  // f(θ) as a curve across the strip (10% margins), about 1.5 px thick.
+  let curve = (0.1 + 0.8 * clamp(t, 0.0, 1.0)) * pp.strip_px;
+  if (abs(y - curve) < 1.0) { return vec4<f32>(1.0, 1.0, 1.0, 1.0); }
+  return vec4<f32>(c, 1.0);
+}

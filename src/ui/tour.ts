@@ -1,0 +1,119 @@
+/**
+ * The guided tour: a caption bar at the bottom centre ("‹ prev", "n / N · title — caption", "next ›",
+ * "close") that walks through the figures. It only shows text and calls `onShow`; loading a figure
+ * (config + view) is the app's business. ←/→ move while the tour is open, Esc closes it; keys typed into
+ * inputs (the GUI's sliders and text fields) are left alone.
+ */
+import './tour.css';
+import { FIGURES, type Figure } from '../app/figures';
+
+export class Tour {
+  private readonly bar: HTMLElement;
+  private readonly text: HTMLElement;
+  private readonly prevButton: HTMLButtonElement;
+  private readonly nextButton: HTMLButtonElement;
+  private index = -1;
+  /** Bumped on every show, so a slow onShow that finishes late does not overwrite a newer error. */
+  private generation = 0;
+
+  constructor(
+    container: HTMLElement,
+    private readonly onShow: (f: Figure) => Promise<void>,
+    private readonly figures: readonly Figure[] = FIGURES,
+  ) {
+    this.bar = document.createElement('div');
+    this.bar.className = 'tour';
+    this.bar.setAttribute('role', 'region');
+    this.bar.setAttribute('aria-label', 'Tour of the figures');
+    this.bar.hidden = true;
+    this.prevButton = button('tour-prev', '‹ prev', 'Previous figure (←)', () => void this.prev());
+    this.nextButton = button('tour-next', 'next ›', 'Next figure (→)', () => void this.next());
+    const close = button('tour-close', 'close', 'Close the tour (Esc)', () => this.close());
+    this.text = document.createElement('span');
+    this.text.className = 'tour-text';
+    this.text.setAttribute('aria-live', 'polite');
+    this.bar.append(this.prevButton, this.text, this.nextButton, close);
+    container.append(this.bar);
+  }
+
+  get isOpen(): boolean {
+    return this.index >= 0;
+  }
+
+  /** The figure on show, or null when the tour is closed. */
+  get current(): Figure | null {
+    return this.index >= 0 ? this.figures[this.index] : null;
+  }
+
+  /** Opens the tour at figure i (0-based, clamped) and shows it; resolves once onShow has. */
+  start(i = 0): Promise<void> {
+    if (!this.isOpen) window.addEventListener('keydown', this.onKey);
+    this.bar.hidden = false;
+    return this.show(Math.min(Math.max(0, Math.trunc(i) || 0), this.figures.length - 1));
+  }
+
+  next(): Promise<void> {
+    if (!this.isOpen || this.index >= this.figures.length - 1) return Promise.resolve();
+    return this.show(this.index + 1);
+  }
+
+  prev(): Promise<void> {
+    if (!this.isOpen || this.index <= 0) return Promise.resolve();
+    return this.show(this.index - 1);
+  }
+
+  close(): void {
+    this.index = -1;
+    this.generation++;
+    this.bar.hidden = true;
+    delete this.bar.dataset.figure;
+    window.removeEventListener('keydown', this.onKey);
+  }
+
+  private async show(i: number): Promise<void> {
+    const f = this.figures[i];
+    const gen = ++this.generation;
+    this.index = i;
+    this.bar.dataset.figure = f.id;
+    this.text.textContent = `${i + 1} / ${this.figures.length} · ${f.title} — ${f.caption}`;
+    this.text.title = f.caption;
+    this.prevButton.disabled = i === 0;
+    this.nextButton.disabled = i === this.figures.length - 1;
+    this.bar.classList.remove('tour-failed');
+    try {
+      await this.onShow(f);
+    } catch (e) {
+      if (gen !== this.generation) return;
+      // Keep the tour usable: say what failed in the bar and let prev/next move on.
+      this.bar.classList.add('tour-failed');
+      this.text.textContent = `${i + 1} / ${this.figures.length} · ${f.title} — could not show: ${(e as Error).message}`;
+    }
+  }
+
+  private readonly onKey = (e: KeyboardEvent): void => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+    if (e.key === 'ArrowRight') void this.next();
+    else if (e.key === 'ArrowLeft') void this.prev();
+    else if (e.key === 'Escape') this.close();
+    else return;
+    e.preventDefault();
+  };
+}
+
+function button(className: string, label: string, title: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = `tour-button ${className}`;
+  b.textContent = label;
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** True for targets that take typed keys (text inputs, selects, text areas, editable content). */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
+}
