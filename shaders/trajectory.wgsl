@@ -1,9 +1,14 @@
 // Steps many trajectories, each a weight-decay run and its equivalent exponential run side by side, for
 // `params.steps` steps per dispatch without a CPU round trip. Mirrors src/core/integrator.ts step().
 // Prepended by the host: the real type (real_f32.wgsl or df64.wgsl + real_df64.wgsl), the generated
-// structs (src/gpu/layout.ts) and loss.wgsl.
+// structs (src/gpu/layout.ts), loss.wgsl and `fn f_second(ux: R, uy: R) -> R` (src/gpu/engine.ts).
+// Renormalisation, closed-form η̃ and the crossing step: docs/numerics.md.
 
 override WORKGROUP_SIZE: u32 = 64u;
+// Band of the larger |component| of the stored w̃, as binary exponents (src/core/integrator.ts RENORM_BAND).
+override RENORM_MIN_LOG2: i32 = -16;
+override RENORM_MAX_LOG2: i32 = 15;
+override RENORM_MAX_SHIFT: i32 = 60;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(2) var<storage, read_write> trajectories: array<Trajectory>;
@@ -30,6 +35,27 @@ fn projected(s: Trajectory, log2c: f32) -> vec2<f32> {
   return e / r * exp2(log2(r) + log2c);
 }
 
+// a·2^e exactly (two factors, so that e beyond float32's exponent range still over- or underflows as the
+// true value would). `a * f` works for f32 and, component-wise, for df64's vec2<f32>.
+fn r_pow2_scale(a: R, e: i32) -> R {
+  let e1 = clamp(e, -120, 120);
+  let e2 = clamp(e - e1, -120, 120);
+  return a * ldexp(1.0, e1) * ldexp(1.0, e2);
+}
+
+// The renormalisation shift k for the stored w̃ (0 inside the band): w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃,
+// K += k (docs/numerics.md). A cheap exponent test; the multiplications by 2^0 = 1 in the common case cost
+// less on SwiftShader than a branch that writes the state (measured: the branch cost ~25% of the kernel).
+// 2^k for k in [-126, 127] from its bits (ldexp is much slower on SwiftShader).
+fn pow2(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
+
+fn renorm_shift(x: R, y: R) -> i32 {
+  let big = max(abs(r_to_f32(x)), abs(r_to_f32(y)));
+  let e = i32((bitcast<u32>(big) >> 23u) & 0xffu) - 127;
+  let out = e < RENORM_MIN_LOG2 || e > RENORM_MAX_LOG2;
+  return select(0, clamp(e, -RENORM_MAX_SHIFT, RENORM_MAX_SHIFT), out);
+}
+
 // One step of both runs from step t1 − 1 to t1. Branch-free where lanes may disagree (select, not if):
 // SwiftShader runs every branch under a mask, so the selects cost less than the ifs did.
 // `switch_now`: this step's end enters the next phase (uniform across the dispatch).
@@ -38,8 +64,19 @@ fn step_once(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, sw
   let lam = params.lambda;
   let gamma = params.gamma;
 
-  // Weight-decay run: v ← γv + ∇L(w) + λw;  w ← w − ηv.
-  let g = loss_gradient((*s).wd_x, (*s).wd_y);
+  // Weight-decay run: v ← γv + ∇L(w) + λw;  w ← w − ηv. The gradient is loss_gradient() inlined, so that
+  // u and r² also serve the crossing test: η·f''(θ_t) > 2|w_t|² (never when f'' ≤ 0), for state t = t1 − 1.
+  let r2 = r_add(r_mul((*s).wd_x, (*s).wd_x), r_mul((*s).wd_y, (*s).wd_y));
+  let inv = r_inv_sqrt(r2);
+  let ux = r_mul((*s).wd_x, inv);
+  let uy = r_mul((*s).wd_y, inv);
+  let gs = r_mul(f_prime(ux, uy), inv);
+  let g = R2(r_neg(r_mul(uy, gs)), r_mul(ux, gs));
+  if ((*m).crossing_step < 0) {
+    let lhs = r_to_f32(r_mul(eta, f_second(ux, uy)));
+    let rhs = r_to_f32(r_mul(r_from(2.0), r2));
+    if (lhs > rhs) { (*m).crossing_step = t1 - 1; }
+  }
   (*s).wd_vx = r_add(r_mul(gamma, (*s).wd_vx), r_add(g.x, r_mul(lam, (*s).wd_x)));
   (*s).wd_vy = r_add(r_mul(gamma, (*s).wd_vy), r_add(g.y, r_mul(lam, (*s).wd_y)));
   (*s).wd_x = r_sub((*s).wd_x, r_mul(eta, (*s).wd_vx));
@@ -47,7 +84,19 @@ fn step_once(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, sw
 
   // Exponential run: ṽ ← γṽ + ∇L(w̃);  w̃ ← w̃ − η̃ṽ. Computed always, kept only while it has not overflowed
   // (an overflowed run stays frozen at its last finite state).
+  let live = (*m).overflow_step < 0;
   var n = *s;
+  if (params.renormalize == 1u) {
+    let k = select(0, renorm_shift(n.ex_x, n.ex_y), live);
+    let down = pow2(-k);
+    let up = pow2(k);
+    n.ex_x = n.ex_x * down;
+    n.ex_y = n.ex_y * down;
+    n.ex_vx = n.ex_vx * up;
+    n.ex_vy = n.ex_vy * up;
+    n.lr = n.lr * pow2(-2 * k);
+    (*s).scale_exp += k;
+  }
   let h = loss_gradient(n.ex_x, n.ex_y);
   n.ex_vx = r_add(r_mul(gamma, n.ex_vx), h.x);
   n.ex_vy = r_add(r_mul(gamma, n.ex_vy), h.y);
@@ -62,7 +111,6 @@ fn step_once(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, sw
   } else {
     n.lr = r_mul(n.lr, params.growth);
   }
-  let live = (*m).overflow_step < 0;
   (*s).ex_x = select((*s).ex_x, n.ex_x, live);
   (*s).ex_y = select((*s).ex_y, n.ex_y, live);
   (*s).ex_vx = select((*s).ex_vx, n.ex_vx, live);
@@ -82,7 +130,7 @@ fn step_once(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, sw
 
 fn record_history(s: Trajectory, m: Metric, i: u32, t1: u32, k: u32) {
   let slot = (t1 / params.sample_every) % params.history_len;
-  let log2c = params.log2c_t0 + f32(k + 1u) * params.log2_alpha;
+  let log2c = params.log2c_t0 + f32(k + 1u) * params.log2_alpha + f32(s.scale_exp);
   var p = vec2<f32>(0.0);
   if (m.overflow_step < 0) { p = projected(s, log2c); }
   history[slot * params.count + i] = vec4<f32>(r_to_f32(s.wd_x), r_to_f32(s.wd_y), p);
@@ -97,6 +145,10 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
 
   var s = trajectories[i];
   var m = metrics[i];
+  // Closed-form η̃: the host's double-double value at t0, scaled by this trajectory's 2^−2K (docs/numerics.md).
+  if (params.lr_mode == 1u && m.overflow_step < 0) {
+    s.lr = r_pow2_scale(params.lr_t0, params.lr_t0_exp - 2 * s.scale_exp);
+  }
   // Steps to the next ring sample, counted down (no integer modulo per step).
   let sampling = params.history_len > 0u;
   let every = max(params.sample_every, 1u);

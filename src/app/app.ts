@@ -15,6 +15,7 @@ import { ControlPanel } from '../ui/gui';
 import { Legend } from '../ui/legend';
 import { Overlay } from '../ui/overlay';
 import { Tour } from '../ui/tour';
+import { Comparisons } from './comparisons';
 import { DriftRecorder } from './driftRecorder';
 import { type Figure, findFigure } from './figures';
 import { SimLoop } from './loop';
@@ -23,6 +24,14 @@ import { Session } from './session';
 import { type RunStats, runStats } from './stats';
 import { decodeHash, writeHash } from './urlState';
 import { DEFAULT_VIEW, readViewState, type ViewState } from './viewState';
+
+/** What survives a device loss: the app is rebuilt on a new device and brought back to this state. */
+export interface AppSnapshot {
+  config: ExperimentConfig;
+  view: ViewState;
+  step: number;
+  playing: boolean;
+}
 
 export interface AppDom {
   canvas: HTMLCanvasElement;
@@ -49,11 +58,18 @@ export class App {
   /** How the run is drawn (URL `v=`); changed by setView, the GUI and figures. */
   private viewState: ViewState = structuredClone(DEFAULT_VIEW);
   private hashTimer = 0;
+  /** Undoes what start() attached to the page (listeners, timers, DOM), for dispose(). */
+  private readonly cleanups: (() => void)[] = [];
+  private disposed = false;
+  /** Called when the device is lost (not when dispose() destroys it); main.ts recovers. */
+  onDeviceLost: ((reason: string) => void) | null = null;
   /** Set while a click adds a point: the camera stays where the user was looking. */
   private keepCamera = false;
   private panel!: ControlPanel;
   private drift!: DriftPanel;
   private recorder: DriftRecorder | null = null;
+  /** Other precisions stepped beside the primary (view.compare). */
+  private compare = Comparisons.none();
   /** The guided tour through the seed post's figures (GUI button, lab.loadFigure). */
   tour!: Tour;
   private readonly legend: Legend;
@@ -72,6 +88,7 @@ export class App {
       progress: () => (this.session ? { step: this.session.step, end: this.session.config.steps } : null),
       advance: (n) => {
         this.session?.engine.advance(n);
+        this.compare.advance(n);
         // Software GPUs pay ~80 ms per sample of 40k trajectories: sample on the 250 ms timer there.
         if (!ctx.isSoftware) this.sampleDrift();
       },
@@ -87,7 +104,12 @@ export class App {
     });
   }
 
-  static async start(ctx: GpuContext, dom: AppDom, banners: Banners): Promise<App> {
+  /**
+   * Builds the playground on `ctx`. With `restore` (after a device loss) it starts from that config and
+   * view and steps back to the same step (the integration is deterministic, so the state is the same);
+   * otherwise from the URL.
+   */
+  static async start(ctx: GpuContext, dom: AppDom, banners: Banners, restore?: AppSnapshot): Promise<App> {
     const renderer = await Renderer.create(
       ctx.device,
       dom.canvas,
@@ -124,16 +146,30 @@ export class App {
       return { metrics: s.engine.metrics, count: s.count, nx, ny, maxStep: s.config.steps };
     });
     app.tour = new Tour(document.body, (f) => app.showFigure(f));
-    app.camera.attach(dom.canvas);
+    app.cleanups.push(app.camera.attach(dom.canvas));
     app.camera.onPick = (x, y) => app.addTrajectoryAt(x, y);
-    await app.loadFromUrl(location.hash);
-    window.addEventListener('hashchange', () => void app.loadFromUrl(location.hash));
-    window.setInterval(() => {
+    if (restore) {
+      app.viewState = structuredClone(restore.view);
+      app.panel.syncView(restore.view);
+      await app.enqueue(() => app.build(restore.config));
+      if (restore.view.camera)
+        app.camera.setPlaneView(restore.view.camera.center, restore.view.camera.halfHeight);
+      await app.step(restore.step);
+    } else {
+      await app.loadFromUrl(location.hash);
+    }
+    const onHash = () => void app.loadFromUrl(location.hash);
+    window.addEventListener('hashchange', onHash);
+    const timer = window.setInterval(() => {
       app.updateOverlay();
       app.sampleDrift();
     }, 250);
+    app.cleanups.push(
+      () => window.removeEventListener('hashchange', onHash),
+      () => window.clearInterval(timer),
+    );
     app.loop.start();
-    app.loop.play();
+    if (!restore || restore.playing) app.loop.play();
     return app;
   }
 
@@ -154,8 +190,11 @@ export class App {
   setView(patch: Partial<ViewState>): void {
     const { view, issues } = readViewState({ ...this.viewState, ...patch });
     if (issues.length > 0) throw new Error(issues.map((i) => `${i.path} ${i.message}`).join('; '));
+    const compareChanged = JSON.stringify(view.compare) !== JSON.stringify(this.viewState.compare);
     this.viewState = view;
     this.panel.syncView(view);
+    if (compareChanged)
+      void this.enqueue(() => this.rebuildComparisons()).catch((e: unknown) => this.showError(e));
     if (patch.camera) this.camera.setPlaneView(patch.camera.center, patch.camera.halfHeight);
     this.saveHash();
     this.loop.invalidate();
@@ -178,16 +217,36 @@ export class App {
     this.loop.play();
   }
 
-  /** One drift sample (GPU reduction, a few bytes read back); skipped while the previous one is pending. */
+  /** New comparison runs for view.compare; every run restarts at step 0 so they stay in lock-step. */
+  private async rebuildComparisons(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    const next = await Comparisons.build(this.ctx, s.config, this.viewState.compare, () => this.twoProdFma());
+    this.compare.destroy();
+    this.compare = next;
+    s.reset();
+    this.recorder?.reset();
+    this.drift.clear();
+    this.loop.invalidate();
+  }
+
+  /**
+   * One drift sample per precision (GPU reductions, a few bytes read back each); skipped while the previous
+   * one is pending.
+   */
   private sampleDrift(): void {
-    const rec = this.recorder;
-    if (!rec || rec.busy) return;
-    rec.sample().then(
+    const primary = this.recorder;
+    if (!primary || primary.busy) return;
+    const recorders = [primary, ...this.compare.runs.map((r) => r.recorder)];
+    Promise.all(recorders.map((r) => r.sample())).then(
       () => {
-        if (rec !== this.recorder) return; // the session was replaced meanwhile
-        this.drift.update(new Map([[rec.precision, rec.series()]]));
-        const h = rec.histogram();
-        if (h) this.drift.updateHistogram(new Map([[rec.precision, h]]));
+        if (primary !== this.recorder) return; // the session was replaced meanwhile
+        this.drift.update(new Map(recorders.map((r) => [r.precision, r.series()])));
+        const hists = recorders.flatMap((r) => {
+          const h = r.histogram();
+          return h ? [[r.precision, h] as const] : [];
+        });
+        this.drift.updateHistogram(new Map(hists));
       },
       (e: Error) => console.error(`[drift] ${e.message}`),
     );
@@ -291,6 +350,16 @@ export class App {
         session.destroy();
         throw e;
       }
+      let compare: Comparisons;
+      try {
+        compare = await Comparisons.build(this.ctx, config, this.viewState.compare, () => this.twoProdFma());
+      } catch (e) {
+        recorder.destroy();
+        session.destroy();
+        throw e;
+      }
+      this.compare.destroy();
+      this.compare = compare;
       await this.renderer.setLoss(session.loss);
       const old = this.session;
       const initChanged = !old || JSON.stringify(old.config.init) !== JSON.stringify(config.init);
@@ -328,6 +397,7 @@ export class App {
     return this.enqueue(async () => {
       for (let left = n; left > 0; left -= STEP_CHUNK) {
         this.session?.engine.advance(Math.min(STEP_CHUNK, left));
+        this.compare.advance(Math.min(STEP_CHUNK, left));
         await this.ctx.device.queue.onSubmittedWorkDone();
       }
       this.loop.invalidate();
@@ -337,6 +407,7 @@ export class App {
   reset(): Promise<void> {
     return this.enqueue(() => {
       this.session?.reset();
+      this.compare.reset();
       this.loop.invalidate();
     });
   }
@@ -366,19 +437,50 @@ export class App {
     this.loop.invalidate();
   }
 
+  /** Config, view (with the live camera), step and play state: enough to rebuild the same run elsewhere. */
+  snapshot(): AppSnapshot | null {
+    if (!this.session) return null;
+    return { config: this.config, view: this.view, step: this.session.step, playing: this.loop.playing };
+  }
+
+  /** Stops everything and takes the app off the page (its device is lost or being replaced). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.loop.stop();
+    window.clearTimeout(this.hashTimer);
+    for (const undo of this.cleanups.splice(0)) undo();
+    this.panel.destroy();
+    this.tour.destroy();
+    this.drift.destroy();
+    this.compare.destroy();
+    this.recorder?.destroy();
+    this.session?.destroy();
+    this.session = null;
+  }
+
+  /** Test hook (lab.debug.loseDevice): destroys the device, as a driver reset would lose it. */
+  loseDevice(): void {
+    this.ctx.device.destroy();
+  }
+
   private watchDevice(): void {
     const device = this.ctx.device;
     device.lost.then((info) => {
-      if (info.reason === 'destroyed') return;
+      if (this.disposed) return;
       this.loop.stop();
-      this.banners.show('gpu', 'error', ['GPU device lost: reload', info.message]);
+      const reason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
+      if (this.onDeviceLost) this.onDeviceLost(reason);
+      else this.banners.show('gpu', 'error', ['The GPU device was lost; reload the page.', reason]);
     });
     device.addEventListener('uncapturederror', (ev) => {
       const message = (ev as GPUUncapturedErrorEvent).error.message;
       console.error(`[gpu] uncaptured error: ${message}`);
       this.banners.show('gpu-error', 'error', ['GPU error', message]);
     });
-    new ResizeObserver(() => this.loop.invalidate()).observe(this.dom.canvas);
+    const resize = new ResizeObserver(() => this.loop.invalidate());
+    resize.observe(this.dom.canvas);
+    this.cleanups.push(() => resize.disconnect());
   }
 
   private updateOverlay(): void {

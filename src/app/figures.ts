@@ -34,6 +34,7 @@ function config(patch: Partial<ExperimentConfig>): ExperimentConfig {
     driftTolerance: 1e-3,
     precision: 'f32',
     backend: 'gpu',
+    numerics: { renormalize: true, lrMode: 'recurrence' },
     ...patch,
   };
 }
@@ -45,6 +46,7 @@ function view(halfHeight: number, patch: Partial<ViewState> = {}): ViewState {
     colorBy: 'run',
     runs: { weightDecay: true, projected: false, exponential: false },
     heatmap: true,
+    compare: [],
     camera: { center: [0, 0], halfHeight },
     ...patch,
   };
@@ -126,7 +128,7 @@ export const FIGURES: readonly Figure[] = [
     caption:
       '4096 starts on a rugged loss, coloured by the step where each f32 twin pair drifts apart: nearly all split by ~300; df64 holds them longer',
     config: config({ loss: { preset: 'rugged' }, init: { ring: { count: 4096, radius: 1 } } }),
-    view: view(1.5, { colorBy: 'divergence' }),
+    view: view(1.5, { colorBy: 'divergence', compare: ['df64'] }),
   },
 ];
 

@@ -4,7 +4,7 @@
  */
 import type { ExperimentConfig } from '../core/config/types';
 import { PRESET_NAMES } from '../core/presets';
-import type { App } from './app';
+import type { App, AppSnapshot } from './app';
 import { FIGURE_IDS, findFigure } from './figures';
 import type { FrameTiming } from './loop';
 import type { RunStats } from './stats';
@@ -35,6 +35,8 @@ export interface LabApi {
   /** The seed post's figures in tour order, and loading one (config, view, camera). */
   figures: readonly string[];
   loadFigure(id: string): Promise<void>;
+  /** Test hooks: lose the GPU device on purpose (the app recovers), and count recoveries. */
+  debug?: { loseDevice(): void; recoveries(): number };
 }
 
 declare global {
@@ -43,31 +45,60 @@ declare global {
   }
 }
 
-export function createLab(app: App): LabApi {
+/**
+ * Where the lab finds the running App. After a device loss main.ts builds a new App: until it is ready,
+ * `app` is null, `snapshot` holds what is being restored and `ready()` resolves with the new App, so calls
+ * made meanwhile wait instead of failing.
+ */
+export interface AppHost {
+  app: App | null;
+  snapshot: AppSnapshot | null;
+  ready(): Promise<App>;
+}
+
+export function createLab(host: AppHost): LabApi {
+  const now = (): App => {
+    if (host.app) return host.app;
+    throw new Error('the GPU device is being recovered; try again in a moment (async calls wait for it)');
+  };
+  const later = async <T>(f: (app: App) => T | Promise<T>): Promise<T> => f(await host.ready());
   return {
     available: true,
     mode: 'webgpu',
-    getConfig: () => app.config,
-    getView: () => app.view,
-    setView: (view) => app.setView(view),
-    setConfig: (config) => app.setConfig(config),
-    step: (n) => app.step(n),
-    play: () => app.loop.play(),
-    pause: () => app.loop.pause(),
-    reset: () => app.reset(),
-    stats: () => app.stats(),
-    screenshot: () => app.screenshot(),
-    perf: () => ({ ...app.loop.timing, adapter: app.ctx.description, playing: app.loop.playing }),
+    getConfig: () => (host.app ? host.app.config : structuredClone(host.snapshot!.config)),
+    getView: () => (host.app ? host.app.view : structuredClone(host.snapshot!.view)),
+    setView: (view) => now().setView(view),
+    setConfig: (config) => later((app) => app.setConfig(config)),
+    step: (n) => later((app) => app.step(n)),
+    play: () => now().loop.play(),
+    pause: () => now().loop.pause(),
+    reset: () => later((app) => app.reset()),
+    stats: () => later((app) => app.stats()),
+    screenshot: () => later((app) => app.screenshot()),
+    perf: () => {
+      const app = now();
+      return { ...app.loop.timing, adapter: app.ctx.description, playing: app.loop.playing };
+    },
     presets: PRESET_NAMES,
-    loadPreset: (name) => app.setConfig({ ...app.config, loss: { preset: name } }),
+    loadPreset: (name) => later((app) => app.setConfig({ ...app.config, loss: { preset: name } })),
     figures: FIGURE_IDS,
     loadFigure: (id) => {
       const f = findFigure(id);
       return f
-        ? app.showFigure(f)
+        ? later((app) => app.showFigure(f))
         : Promise.reject(new Error(`unknown figure "${id}" (one of ${FIGURE_IDS.join(', ')})`));
     },
+    debug: {
+      loseDevice: () => now().loseDevice(),
+      recoveries: () => recoveries,
+    },
   };
+}
+
+/** How many times the device was lost and the app rebuilt (main.ts counts; lab.debug reads). */
+let recoveries = 0;
+export function countRecovery(): void {
+  recoveries++;
 }
 
 /** The API on a page without WebGPU: the config can be read, nothing can run. */
@@ -89,6 +120,7 @@ export function unavailableLab(reason: string): LabApi {
       msPerFrame: Number.NaN,
       stepsPerSecond: 0,
       gpuMs: Number.NaN,
+      gpuTimestampMs: Number.NaN,
       frames: 0,
       adapter: 'none',
       playing: false,

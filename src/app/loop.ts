@@ -5,6 +5,8 @@
  * changed. Frame time is the interval between completed frames while playing.
  */
 
+import { FrameTimer } from '../gpu/frameTimer';
+
 export interface LoopHost {
   device: GPUDevice;
   /** Current step and the run's last step (null: nothing to run). */
@@ -22,6 +24,8 @@ export interface FrameTiming {
   stepsPerSecond: number;
   /** Milliseconds from submit to completion of the last frame. */
   gpuMs: number;
+  /** GPU time of the last frame from timestamp queries (NaN where the device lacks timestamp-query). */
+  gpuTimestampMs: number;
   frames: number;
 }
 
@@ -34,9 +38,18 @@ export class SimLoop {
   private inFlight = false;
   private stopped = false;
   private lastDone: number | null = null;
-  readonly timing: FrameTiming = { msPerFrame: Number.NaN, stepsPerSecond: 0, gpuMs: Number.NaN, frames: 0 };
+  readonly timing: FrameTiming = {
+    msPerFrame: Number.NaN,
+    stepsPerSecond: 0,
+    gpuMs: Number.NaN,
+    gpuTimestampMs: Number.NaN,
+    frames: 0,
+  };
+  private readonly timer: FrameTimer;
 
-  constructor(private readonly host: LoopHost) {}
+  constructor(private readonly host: LoopHost) {
+    this.timer = new FrameTimer(host.device);
+  }
 
   get playing(): boolean {
     return this.playingState;
@@ -77,12 +90,15 @@ export class SimLoop {
     let steps = 0;
     if (this.playingState && progress) {
       steps = Math.min(this.stepsPerFrame, progress.end - progress.step);
-      if (steps > 0) this.host.advance(steps);
-      else this.pause();
+      if (steps <= 0) this.pause();
     }
     if (steps === 0 && !this.dirty && !this.host.viewChanged()) return;
+    const timed = this.timer.begin();
+    if (steps > 0) this.host.advance(steps);
     this.dirty = false;
     this.host.render();
+    if (timed) this.timer.end();
+    this.timing.gpuTimestampMs = this.timer.lastMs;
     this.inFlight = true;
     const submitted = performance.now();
     const measured = steps > 0;

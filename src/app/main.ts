@@ -2,13 +2,14 @@
  * Entry point: WebGPU → (missing or failed to start) the CPU fallback drawn with WebGL2 → (no WebGL2
  * either) a plain message. The page is never blank, and `window.lab` always exists.
  * document.body.dataset.state becomes "ready" (WebGPU), "fallback" (WebGL2), "no-webgl" or "error" once
- * the page has settled.
+ * the page has settled, and "recovering" while a lost GPU device is being replaced.
  */
 import { startFallback } from '../fallback/boot';
 import { acquireGpu, GpuUnavailableError } from '../gpu/device';
 import { Banners } from '../ui/banner';
-import { App, type AppDom } from './app';
-import { createLab } from './labApi';
+import { App, type AppDom, type AppSnapshot } from './app';
+import { type AppHost, countRecovery, createLab } from './labApi';
+import { writeHash } from './urlState';
 
 function element<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -58,8 +59,66 @@ async function boot(banners: Banners): Promise<void> {
     document.body.dataset.state = await startFallback(why, dom(), banners);
     return;
   }
-  window.lab = createLab(app);
+  const host = new RecoveringHost(app, banners);
+  window.lab = createLab(host);
   document.body.dataset.state = 'ready';
+}
+
+/**
+ * Keeps a playground running across device losses: on a loss it says so, takes the old App off the page,
+ * acquires a new device and rebuilds the App from the last snapshot (config, view, step, play state).
+ * If no device can be had any more, the CPU fallback takes over; nothing the user set up is lost.
+ */
+class RecoveringHost implements AppHost {
+  snapshot: AppSnapshot | null = null;
+  private pending: Promise<App> | null = null;
+
+  constructor(
+    public app: App | null,
+    private readonly banners: Banners,
+  ) {
+    if (app) this.watch(app);
+  }
+
+  ready(): Promise<App> {
+    return this.app
+      ? Promise.resolve(this.app)
+      : (this.pending ?? Promise.reject(new Error('no GPU device')));
+  }
+
+  private watch(app: App): void {
+    app.onDeviceLost = (reason) => {
+      this.snapshot = app.snapshot() ?? this.snapshot;
+      this.app = null;
+      app.dispose();
+      this.banners.show('gpu', 'warning', [`The GPU device was lost (${reason}).`, 'Recovering…']);
+      document.body.dataset.state = 'recovering';
+      this.pending = this.recover();
+      this.pending.catch(() => undefined);
+    };
+  }
+
+  private async recover(): Promise<App> {
+    const snap = this.snapshot;
+    try {
+      const ctx = await acquireGpu();
+      const app = await App.start(ctx, dom(), this.banners, snap ?? undefined);
+      this.app = app;
+      this.watch(app);
+      countRecovery();
+      const at = snap ? ` at step ${snap.step}` : '';
+      this.banners.show('gpu', 'info', [
+        `The GPU device was lost and has been recreated; the run resumed${at}.`,
+      ]);
+      document.body.dataset.state = 'ready';
+      return app;
+    } catch (e) {
+      const why = `the GPU device was lost and could not be recreated: ${e instanceof Error ? e.message : String(e)}`;
+      if (snap) writeHash(snap.config, snap.view);
+      document.body.dataset.state = await startFallback(why, dom(), this.banners);
+      throw new Error(why);
+    }
+  }
 }
 
 const banners = new Banners(element('banners'));

@@ -31,12 +31,20 @@ export interface RunsShown {
   exponential: boolean;
 }
 
+/** GPU precisions the playground can run side by side with the config's own. */
+export const COMPARE_PRECISIONS = ['f32', 'df64'] as const;
+
 export interface ViewState {
   mode: ViewMode;
   quiver: QuiverMode;
   colorBy: ColorBy;
   runs: RunsShown;
   heatmap: boolean;
+  /**
+   * Precisions run beside the config's own on the same points, for the drift panel's per-precision curves
+   * (only the config's precision is drawn as paths). Changing it rebuilds those runs.
+   */
+  compare: ('f32' | 'df64')[];
   /** Camera centre and half-height of the (plane / left) view; null: fit the start points. */
   camera: { center: [number, number]; halfHeight: number } | null;
 }
@@ -47,6 +55,7 @@ export const DEFAULT_VIEW: ViewState = {
   colorBy: 'run',
   runs: { weightDecay: true, projected: true, exponential: false },
   heatmap: true,
+  compare: [],
   camera: null,
 };
 
@@ -97,6 +106,20 @@ function readCamera(v: unknown, issues: ConfigIssue[]): ViewState['camera'] {
   return null;
 }
 
+function readCompare(v: unknown, issues: ConfigIssue[]): ViewState['compare'] {
+  if (v === undefined) return [];
+  const ok =
+    Array.isArray(v) &&
+    v.length <= 2 &&
+    v.every((p) => (COMPARE_PRECISIONS as readonly unknown[]).includes(p));
+  if (ok) return [...new Set(v as ViewState['compare'])];
+  issues.push({
+    path: 'view.compare',
+    message: `must be a list of "f32", "df64" (got ${JSON.stringify(v)})`,
+  });
+  return [];
+}
+
 /** Lenient reading: never throws; every bad field is named in `issues` (paths start with "view."). */
 export function readViewState(input: unknown): { view: ViewState; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
@@ -121,6 +144,7 @@ export function readViewState(input: unknown): { view: ViewState; issues: Config
       exponential: flag(runsIn.exponential, 'view.runs.exponential', d.runs.exponential, issues),
     },
     heatmap: flag(o.heatmap, 'view.heatmap', d.heatmap, issues),
+    compare: readCompare(o.compare, issues),
     camera: readCamera(o.camera, issues),
   };
   for (const k of Object.keys(o)) {

@@ -40,6 +40,7 @@ export async function runGpu(config: ExperimentConfig): Promise<RunOutput> {
       tolerance: config.driftTolerance,
       points,
       twoProdFma: probe?.chosenTwoProd === 'fma',
+      numerics: config.numerics,
     });
     const at = sampleSteps(config.steps, config.sampleEvery);
     const n = engine.count;
@@ -53,10 +54,12 @@ export async function runGpu(config: ExperimentConfig): Promise<RunOutput> {
         r.wd[2 * j + 1] = snap.wd[2 * i + 1];
         r.ex[2 * j] = overflowed ? Number.NaN : snap.ex[2 * i];
         r.ex[2 * j + 1] = overflowed ? Number.NaN : snap.ex[2 * i + 1];
+        if (r.exScaleLog2) r.exScaleLog2[j] = snap.scaleExp[i];
         // Step 0 has not been through the kernel: both runs start at the same point.
         r.gap[j] = snap.step === 0 ? 0 : snap.gap[i];
         r.divergenceStep = snap.divergenceStep[i] >= 0 ? snap.divergenceStep[i] : null;
         r.overflowStep = overflowed ? snap.overflowStep[i] : null;
+        r.crossingStep = snap.crossingStep[i] >= 0 ? snap.crossingStep[i] : null;
       }
       j++;
     });

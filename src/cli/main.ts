@@ -20,6 +20,10 @@ export async function main(argv: string[]): Promise<number> {
         const { selftestCommand } = await import('./selftest');
         return await selftestCommand(rest);
       }
+      case 'study': {
+        const { studyCommand } = await import('./study');
+        return await studyCommand(rest);
+      }
       case 'presets':
         for (const p of LOSS_PRESETS) process.stdout.write(`${p.name.padEnd(14)} ${p.description}\n`);
         return 0;
@@ -34,7 +38,9 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${command}' (expected run, selftest or presets; see --help)`);
+        throw new UsageError(
+          `unknown command '${command}' (expected run, study, selftest or presets; see --help)`,
+        );
     }
   } catch (e) {
     return reportError(e);

@@ -1,11 +1,13 @@
 /**
  * Reference integrator: steps a weight-decay run and its equivalent exponential run side by side, in any
  * number format (float64, the float32 mirror of the WGSL kernel, double-double). The operation order is the
- * one `shaders/trajectory_f32.wgsl` uses, so the float32 instance mirrors the GPU.
+ * one `shaders/trajectory.wgsl` uses, so the float32 instance mirrors the GPU bit for bit.
+ * Numerical choices (renormalisation, closed-form η̃) and the instability crossing: docs/numerics.md.
  */
 import type { Arith } from './arith';
-import { type FourierLoss, gradient, type LossCoefficients, lossCoefficients } from './loss';
-import type { ExponentialSchedule } from './schedule';
+import type { NumericsConfig } from './config/types';
+import { type FourierLoss, fPrime, type LossCoefficients, lossCoefficients } from './loss';
+import { ClosedFormRate, type ExponentialSchedule, floorLog2 } from './schedule';
 
 export interface RunState<T> {
   x: T;
@@ -17,17 +19,30 @@ export interface RunState<T> {
 export interface TrajectoryState<T> {
   /** Weight-decay run w_t and its buffer v_t. */
   wd: RunState<T>;
-  /** Exponential run w̃_t and its buffer ṽ_t. */
+  /** Exponential run, stored rescaled: w̃_t = 2^scaleExp·(x, y), ṽ_t = 2^−scaleExp·(vx, vy). */
   ex: RunState<T>;
-  /** η̃_t, the exponential run's learning rate for the next step. */
+  /** η̃_t·2^(−2·scaleExp), the stored exponential run's learning rate for the next step. */
   lr: T;
+  /** K, the accumulated renormalisation exponent (0 without renormalisation). */
+  scaleExp: number;
   t: number;
   phase: number;
   /** First step with angle gap above the tolerance, or null. */
   divergenceStep: number | null;
   /** First step with a non-finite component in either run (w̃, ṽ, η̃, or w, v), or null. */
   overflowStep: number | null;
+  /** First step t whose update is taken with η_t·f''(θ_t) > 2|w_t|² (weight-decay run), or null. */
+  crossingStep: number | null;
 }
+
+/** Renormalise when the larger |component| of w̃ has its binary exponent outside [MIN, MAX] (docs/numerics.md). */
+export const RENORM_BAND = { minLog2: -16, maxLog2: 15 } as const;
+/** Largest shift applied at once, so that 2^(±2k) stays a normal float32 (a tiny start takes a few steps). */
+export const RENORM_MAX_SHIFT = 60;
+/** Without `numerics`, the integrator behaves as before issue 5: no renormalisation, recurrence. */
+export const LEGACY_NUMERICS: NumericsConfig = { renormalize: false, lrMode: 'recurrence' };
+/** Closed-form rates are cached per step up to this many steps (then evaluated each time). */
+const RATE_CACHE_STEPS = 1 << 20;
 
 interface PhaseConstants<T> {
   start: number;
@@ -39,20 +54,27 @@ interface PhaseConstants<T> {
 
 export class Integrator<T> {
   readonly coeffs: LossCoefficients<T>;
+  readonly numerics: NumericsConfig;
   private readonly phases: PhaseConstants<T>[];
   private readonly weightDecay: T;
   private readonly momentum: T;
   private readonly expLr0: T;
   private readonly bufferInit: T;
+  private readonly two: T;
   /** tan²(tolerance): δ > tol ⇔ dot ≤ 0 or cross² > tan²(tol)·dot² (no atan2 per step). */
   private readonly tan2Tol: T;
+  private readonly closed: ClosedFormRate | null;
+  private readonly rateMant: T[] = [];
+  private readonly rateExp: number[] = [];
 
   constructor(
     readonly A: Arith<T>,
     loss: FourierLoss,
     readonly schedule: ExponentialSchedule,
     readonly tolerance: number,
+    numerics: Partial<NumericsConfig> = {},
   ) {
+    this.numerics = { ...LEGACY_NUMERICS, ...numerics };
     this.coeffs = lossCoefficients(A, loss);
     this.phases = schedule.phases.map((p) => ({
       start: p.start,
@@ -65,7 +87,9 @@ export class Integrator<T> {
     this.momentum = A.fromDD(schedule.momentum);
     this.expLr0 = A.fromDD(schedule.expLr0);
     this.bufferInit = A.fromDD(schedule.bufferInit);
+    this.two = A.from(2);
     this.tan2Tol = A.from(Math.tan(tolerance) ** 2);
+    this.closed = this.numerics.lrMode === 'closedForm' ? new ClosedFormRate(schedule) : null;
   }
 
   init(x0: number, y0: number): TrajectoryState<T> {
@@ -76,10 +100,12 @@ export class Integrator<T> {
       wd: { x, y, vx: A.zero, vy: A.zero },
       ex: { x, y, vx: A.mul(this.bufferInit, x), vy: A.mul(this.bufferInit, y) },
       lr: this.expLr0,
+      scaleExp: 0,
       t: 0,
       phase: 0,
       divergenceStep: null,
       overflowStep: null,
+      crossingStep: null,
     };
   }
 
@@ -90,10 +116,16 @@ export class Integrator<T> {
     const gamma = this.momentum;
     const lam = this.weightDecay;
 
+    // Weight-decay run. The gradient is loss.ts gradient() inlined: u and r² also serve the crossing test.
     const w = s.wd;
-    const [gx, gy] = gradient(A, this.coeffs, w.x, w.y);
-    w.vx = A.add(A.mul(gamma, w.vx), A.add(gx, A.mul(lam, w.x)));
-    w.vy = A.add(A.mul(gamma, w.vy), A.add(gy, A.mul(lam, w.y)));
+    const r2 = A.add(A.mul(w.x, w.x), A.mul(w.y, w.y));
+    const inv = A.invSqrt(r2);
+    const ux = A.mul(w.x, inv);
+    const uy = A.mul(w.y, inv);
+    const g = A.mul(fPrime(A, this.coeffs, ux, uy), inv);
+    if (s.crossingStep === null && this.crosses(ph.lr, ux, uy, r2)) s.crossingStep = s.t;
+    w.vx = A.add(A.mul(gamma, w.vx), A.add(A.neg(A.mul(uy, g)), A.mul(lam, w.x)));
+    w.vy = A.add(A.mul(gamma, w.vy), A.add(A.mul(ux, g), A.mul(lam, w.y)));
     w.x = A.sub(w.x, A.mul(ph.lr, w.vx));
     w.y = A.sub(w.y, A.mul(ph.lr, w.vy));
 
@@ -103,7 +135,8 @@ export class Integrator<T> {
     const switching = next !== undefined && next.start === t1;
     // Once a run has overflowed its exponential half is frozen: there is nothing finite left to follow.
     if (s.overflowStep === null) {
-      const [hx, hy] = gradient(A, this.coeffs, e.x, e.y);
+      if (this.numerics.renormalize) this.renormalize(s);
+      const [hx, hy] = gradientOf(A, this.coeffs, e.x, e.y);
       e.vx = A.add(A.mul(gamma, e.vx), hx);
       e.vy = A.add(A.mul(gamma, e.vy), hy);
       e.x = A.sub(e.x, A.mul(s.lr, e.vx));
@@ -117,6 +150,7 @@ export class Integrator<T> {
       } else {
         s.lr = A.mul(s.lr, ph.growth);
       }
+      if (this.closed !== null) s.lr = this.closedRate(t1, s.scaleExp);
       if (!this.allFinite(s)) s.overflowStep = t1;
     }
     if (switching) s.phase++;
@@ -125,6 +159,54 @@ export class Integrator<T> {
     if (s.divergenceStep === null && s.overflowStep === null && this.exceedsTolerance(s)) {
       s.divergenceStep = t1;
     }
+  }
+
+  /**
+   * Exact power-of-two rescaling (docs/numerics.md): w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃ leaves every
+   * later rounding unchanged, since ∇L(2^−k w̃) = 2^k ∇L(w̃) exactly in binary floating point.
+   */
+  private renormalize(s: TrajectoryState<T>): void {
+    const A = this.A;
+    const e = s.ex;
+    const big = Math.max(Math.abs(A.toNumber(e.x)), Math.abs(A.toNumber(e.y)));
+    const k0 = floorLog2(big);
+    if (k0 >= RENORM_BAND.minLog2 && k0 <= RENORM_BAND.maxLog2) return;
+    const k = Math.max(-RENORM_MAX_SHIFT, Math.min(RENORM_MAX_SHIFT, k0));
+    const down = A.from(2 ** -k);
+    const up = A.from(2 ** k);
+    e.x = A.mul(e.x, down);
+    e.y = A.mul(e.y, down);
+    e.vx = A.mul(e.vx, up);
+    e.vy = A.mul(e.vy, up);
+    s.lr = A.mul(s.lr, A.from(2 ** (-2 * k)));
+    s.scaleExp += k;
+  }
+
+  /** η̃_t·2^−2K from the closed form: rounded once into the format, then scaled exactly. */
+  closedRate(t: number, scaleExp: number): T {
+    const A = this.A;
+    let mant: T;
+    let exp: number;
+    if (t < this.rateMant.length) {
+      mant = this.rateMant[t];
+      exp = this.rateExp[t];
+    } else {
+      const r = (this.closed ?? new ClosedFormRate(this.schedule)).at(t);
+      mant = A.fromDD(r.m);
+      exp = r.e;
+      if (t === this.rateMant.length && t < RATE_CACHE_STEPS) {
+        this.rateMant.push(mant);
+        this.rateExp.push(exp);
+      }
+    }
+    return A.mul(mant, A.from(2 ** (exp - 2 * scaleExp)));
+  }
+
+  /** η·f''(θ) > 2r², i.e. the effective step η/r² beyond 2/f''; false whenever f'' ≤ 0. */
+  private crosses(lr: T, ux: T, uy: T, r2: T): boolean {
+    const A = this.A;
+    const fpp = fSecond(A, this.coeffs, ux, uy);
+    return A.toNumber(A.mul(lr, fpp)) > A.toNumber(A.mul(this.two, r2));
   }
 
   private allFinite(s: TrajectoryState<T>): boolean {
@@ -143,7 +225,7 @@ export class Integrator<T> {
     );
   }
 
-  /** cross and dot of w_t and w̃_t in the run's own format. */
+  /** cross and dot of w_t and (stored) w̃_t in the run's own format; only the direction of w̃ matters. */
   crossDot(s: TrajectoryState<T>): [T, T] {
     const A = this.A;
     const { wd: w, ex: e } = s;
@@ -165,4 +247,30 @@ export class Integrator<T> {
     const [cross, dot] = this.crossDot(s);
     return Math.abs(Math.atan2(this.A.toNumber(cross), this.A.toNumber(dot)));
   }
+}
+
+/** ∇L(w) in the operation order of loss.ts gradient() and shaders/loss.wgsl. */
+function gradientOf<T>(A: Arith<T>, c: LossCoefficients<T>, x: T, y: T): [T, T] {
+  const inv = A.invSqrt(A.add(A.mul(x, x), A.mul(y, y)));
+  const ux = A.mul(x, inv);
+  const uy = A.mul(y, inv);
+  const g = A.mul(fPrime(A, c, ux, uy), inv);
+  return [A.neg(A.mul(uy, g)), A.mul(ux, g)];
+}
+
+/**
+ * f''(θ) at (ux, uy), accumulated as loss.ts angularTerms() does and as the kernel's generated f_second
+ * (src/gpu/engine.ts fSecondWgsl): acc −= kka_k·c_k + kkb_k·s_k, then the rotation to harmonic k + 1.
+ */
+export function fSecond<T>(A: Arith<T>, c: LossCoefficients<T>, ux: T, uy: T): T {
+  let acc = A.zero;
+  let ck = ux;
+  let sk = uy;
+  for (let i = 0; i < c.harmonics; i++) {
+    acc = A.sub(acc, A.add(A.mul(c.kka[i], ck), A.mul(c.kkb[i], sk)));
+    const cn = A.sub(A.mul(ck, ux), A.mul(sk, uy));
+    sk = A.add(A.mul(ck, uy), A.mul(sk, ux));
+    ck = cn;
+  }
+  return acc;
 }

@@ -158,3 +158,72 @@ export function expLearningRateAt(schedule: ExponentialSchedule, t: number): num
   const lr = ddToNumber(schedule.phases[i].lr);
   return lr * 2 ** -(log2ProjectionFactor(schedule, t) + log2ProjectionFactor(schedule, t + 1));
 }
+
+const bitsF64 = new Float64Array(1);
+const bitsU32 = new Uint32Array(bitsF64.buffer);
+
+/**
+ * floor(log2 |x|) read from the bits of a float64 (exact; Math.log2 may round up just below a power of
+ * two): −Infinity for 0, Infinity for ±Infinity and NaN. For a float32 value it is float32's exponent.
+ */
+export function floorLog2(x: number): number {
+  if (x === 0) return Number.NEGATIVE_INFINITY;
+  if (!Number.isFinite(x)) return Number.POSITIVE_INFINITY;
+  bitsF64[0] = x;
+  const biased = (bitsU32[1] >>> 20) & 0x7ff; // little-endian: word 1 holds sign and exponent
+  if (biased === 0) return floorLog2(x * 2 ** 64) - 64; // subnormal
+  return biased - 1023;
+}
+
+/** m·2^e with 1 ≤ |m.hi| < 2: a double-double without float64's exponent limit. */
+export interface ScaledDD {
+  m: DD;
+  e: number;
+}
+
+function scaled(m: DD, e: number): ScaledDD {
+  const k = floorLog2(m.hi);
+  const s = 2 ** -k; // exact: |k| stays small after the first normalisation
+  return { m: new DD(m.hi * s, m.lo * s), e: e + k };
+}
+
+function mulScaled(a: ScaledDD, b: ScaledDD): ScaledDD {
+  return scaled(ddMul(a.m, b.m), a.e + b.e);
+}
+
+function powScaled(b: ScaledDD, n: number): ScaledDD {
+  let acc: ScaledDD = { m: ONE, e: 0 };
+  let sq = b;
+  for (let k = n; k > 0; k = Math.floor(k / 2)) {
+    if (k % 2 === 1) acc = mulScaled(acc, sq);
+    if (k > 1) sq = mulScaled(sq, sq);
+  }
+  return acc;
+}
+
+/**
+ * The closed form of the exponential run's rate, η̃_t = η_I/(c_t c_{t+1}) (MATH.md §2–§3), as
+ * E_I·(α_I^−2)^(t−T_I) with E_I = η̃ at the start T_I of phase I, in double-double with a separate
+ * exponent: ~100 correct bits at any t, never overflowing (η̃_t itself leaves float64's range for long runs).
+ */
+export class ClosedFormRate {
+  private readonly starts: ScaledDD[] = [];
+  private readonly growth: ScaledDD[];
+
+  constructor(readonly schedule: ExponentialSchedule) {
+    const ph = schedule.phases;
+    this.growth = ph.map((p) => scaled(p.growth, 0));
+    this.starts.push(scaled(schedule.expLr0, 0));
+    for (let i = 1; i < ph.length; i++) {
+      // η̃_{T−1} from the previous phase, then the switch factor (as the recurrence does).
+      const before = mulScaled(this.starts[i - 1], powScaled(this.growth[i - 1], ph[i].start - 1 - ph[i - 1].start));
+      this.starts.push(mulScaled(before, scaled(ph[i].switchFactor, 0)));
+    }
+  }
+
+  /** η̃_t = m·2^e. */
+  at(t: number): ScaledDD {
+    const i = phaseAt(this.schedule, t);
+    return mulScaled(this.starts[i], powScaled(this.growth[i], t - this.schedule.phases[i].start));
+  }
+}

@@ -40,7 +40,13 @@ const SMOOTHING = 0.15;
 export class FallbackApp {
   readonly camera = new Camera();
   readonly client = new WorkerClient();
-  readonly timing: FrameTiming = { msPerFrame: Number.NaN, stepsPerSecond: 0, gpuMs: Number.NaN, frames: 0 };
+  readonly timing: FrameTiming = {
+    msPerFrame: Number.NaN,
+    stepsPerSecond: 0,
+    gpuMs: Number.NaN,
+    gpuTimestampMs: Number.NaN,
+    frames: 0,
+  };
   stepsPerFrame = 10;
   private current: ExperimentConfig | null = null;
   private frame: PathFrame | null = null;

@@ -4,9 +4,11 @@
  * directly, and only small results come back to the CPU.
  */
 import { F32 } from '../core/arith';
+import type { NumericsConfig } from '../core/config/types';
 import { DD, ddMul } from '../core/dd';
-import type { FourierLoss } from '../core/loss';
-import { type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
+import { LEGACY_NUMERICS, RENORM_BAND, RENORM_MAX_SHIFT } from '../core/integrator';
+import { type FourierLoss, scaledCoefficientsDD } from '../core/loss';
+import { ClosedFormRate, type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
 import { type GpuContext, invocationsPerDispatch } from './device';
 import type { ProbeSabotage } from './df64Source';
 import { type DispatchSpec, planDispatches } from './dispatchPlan';
@@ -22,6 +24,7 @@ import {
 } from './layout';
 import { checkBatchLimits } from './limits';
 import { gpuReal, putReal } from './realValues';
+import { f32Literal } from './lossSource';
 import { trajectoryShader } from './shaderSource';
 
 export interface EngineSetup {
@@ -40,6 +43,36 @@ export interface EngineSetup {
   maxStepsPerDispatch?: number;
   /** Tests only: a deliberately degraded df64, to prove the precision tests can fail. */
   df64Sabotage?: ProbeSabotage;
+  /** Renormalisation and η̃ mode (docs/numerics.md); missing fields: LEGACY_NUMERICS (off, recurrence). */
+  numerics?: Partial<NumericsConfig>;
+}
+
+/**
+ * WGSL `fn f_second(ux: R, uy: R) -> R`: f''(θ), unrolled with literal coefficients like lossSource.ts
+ * f_prime, in the operation order of src/core/integrator.ts fSecond (the CPU float32 mirror).
+ */
+export function fSecondWgsl(loss: FourierLoss, p: GpuPrecision): string {
+  const c = scaledCoefficientsDD(loss);
+  const lit = (x: DD) => {
+    const v = gpuReal(x, p);
+    return typeof v === 'number' ? f32Literal(v) : `vec2<f32>(${f32Literal(v[0])}, ${f32Literal(v[1])})`;
+  };
+  const lines = ['fn f_second(ux: R, uy: R) -> R {', '  var acc = r_from(0.0);', '  var c = ux;', '  var s = uy;'];
+  for (let h = 0; h < c.kka.length; h++) {
+    lines.push(`  acc = r_sub(acc, r_add(r_mul(${lit(c.kka[h])}, c), r_mul(${lit(c.kkb[h])}, s)));`);
+    if (h + 1 < c.kka.length) {
+      lines.push(
+        '  { let cn = r_sub(r_mul(c, ux), r_mul(s, uy)); s = r_add(r_mul(c, uy), r_mul(s, ux)); c = cn; }',
+      );
+    }
+  }
+  lines.push('  return acc;', '}', '');
+  return lines.join('\n');
+}
+
+/** The full trajectory kernel: shaderSource.ts trajectoryShader plus the generated f_second. */
+export function trajectoryKernelSource(p: GpuPrecision, loss: FourierLoss, sabotage?: ProbeSabotage): string {
+  return `${trajectoryShader(p, loss, sabotage)}\n${fSecondWgsl(loss, p)}`;
 }
 
 /** Positions and metrics read back from the GPU, as float64 (hi + lo for df64). */
@@ -50,6 +83,10 @@ export interface EngineSnapshot {
   gap: Float32Array;
   divergenceStep: Int32Array;
   overflowStep: Int32Array;
+  /** Instability-crossing step per trajectory, −1: none. */
+  crossingStep: Int32Array;
+  /** K per trajectory: the true exponential run is 2^K·ex. */
+  scaleExp: Int32Array;
 }
 
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment's largest allowed value
@@ -58,7 +95,9 @@ const MAX_STAGING_BYTES = 64 * 1024 * 1024;
 export class TrajectoryEngine {
   readonly count: number;
   readonly precision: GpuPrecision;
+  readonly numerics: NumericsConfig;
   private t = 0;
+  private readonly closed: ClosedFormRate | null;
   private readonly trajLayout: { size: number; offsets: Record<string, number> };
   private readonly metricSize: number;
   private readonly metricOffsets: Record<string, number>;
@@ -78,6 +117,8 @@ export class TrajectoryEngine {
   ) {
     this.count = setup.points.length / 2;
     this.precision = setup.precision;
+    this.numerics = { ...LEGACY_NUMERICS, ...setup.numerics };
+    this.closed = this.numerics.lrMode === 'closedForm' ? new ClosedFormRate(setup.schedule) : null;
     this.trajLayout = structLayout(TRAJECTORY_STRUCT, setup.precision);
     const metricLayout = structLayout(METRIC_STRUCT, setup.precision);
     this.metricSize = metricLayout.size;
@@ -106,10 +147,13 @@ export class TrajectoryEngine {
     const module = await compileShaderModule(
       device,
       `${label} shader`,
-      trajectoryShader(p, setup.loss, setup.df64Sabotage),
+      trajectoryKernelSource(p, setup.loss, setup.df64Sabotage),
     );
     const constants: Record<string, number> = {
       WORKGROUP_SIZE: setup.workgroupSize ?? 64,
+      RENORM_MIN_LOG2: RENORM_BAND.minLog2,
+      RENORM_MAX_LOG2: RENORM_BAND.maxLog2,
+      RENORM_MAX_SHIFT,
     };
     if (p === 'df64') constants.DF64_TWO_PROD_FMA = setup.twoProdFma ? 1 : 0;
     return withErrorScopes(device, `${label} setup`, async () => {
@@ -186,6 +230,7 @@ export class TrajectoryEngine {
     const p = this.precision;
     const { size, offsets } = this.trajLayout;
     const data = new Float32Array((this.count * size) / 4);
+    const ints = new Int32Array(data.buffer);
     const lr0 = gpuReal(schedule.expLr0, p);
     const binit = schedule.bufferInit;
     for (let i = 0; i < this.count; i++) {
@@ -205,6 +250,7 @@ export class TrajectoryEngine {
       put('ex_vx', buf(x));
       put('ex_vy', buf(y));
       put('lr', lr0);
+      ints[base + offsets.scale_exp / 4] = 0;
     }
     const metrics = new Int32Array((this.count * this.metricSize) / 4);
     const mo = this.metricOffsets;
@@ -212,6 +258,7 @@ export class TrajectoryEngine {
       const base = (i * this.metricSize) / 4;
       metrics[base + mo.divergence_step / 4] = -1;
       metrics[base + mo.overflow_step / 4] = -1;
+      metrics[base + mo.crossing_step / 4] = -1;
     }
     const q = this.ctx.device.queue;
     q.writeBuffer(this.trajectories, 0, data);
@@ -225,6 +272,8 @@ export class TrajectoryEngine {
     const ph = schedule.phases[d.phase];
     const next = schedule.phases[d.phase + 1];
     const r = (x: DD) => gpuReal(x, p);
+    // Closed form: η̃_{t0} = m·2^e from double-double; the kernel applies each trajectory's 2^−2K.
+    const rate = this.closed?.at(d.t0) ?? { m: new DD(1, 0), e: 0 };
     this.paramsView.set({
       count: this.count,
       offset: d.offset,
@@ -243,6 +292,10 @@ export class TrajectoryEngine {
       growth: r(ph.growth),
       switch_factor: r(next ? next.switchFactor : new DD(1, 0)),
       kappa: r(next ? next.bufferKappa : new DD(0, 0)),
+      renormalize: this.numerics.renormalize ? 1 : 0,
+      lr_mode: this.closed ? 1 : 0,
+      lr_t0_exp: rate.e,
+      lr_t0: r(rate.m),
     });
     return this.paramsView.arrayBuffer;
   }
@@ -376,7 +429,10 @@ export class TrajectoryEngine {
       gap: new Float32Array(n),
       divergenceStep: new Int32Array(n),
       overflowStep: new Int32Array(n),
+      crossingStep: new Int32Array(n),
+      scaleExp: new Int32Array(n),
     };
+    const ints = new Int32Array(bytes, at, (n * this.trajLayout.size) / 4);
     for (let i = 0; i < n; i++) {
       const base = (i * size) / 4;
       snap.wd[2 * i] = read(base, 'wd_x');
@@ -389,6 +445,8 @@ export class TrajectoryEngine {
       snap.gap[i] = gap < 0 ? Number.NaN : gap;
       snap.divergenceStep[i] = m.getInt32(mb + mo.divergence_step, true);
       snap.overflowStep[i] = m.getInt32(mb + mo.overflow_step, true);
+      snap.crossingStep[i] = m.getInt32(mb + mo.crossing_step, true);
+      snap.scaleExp[i] = ints[base + offsets.scale_exp / 4];
     }
     return snap;
   }

@@ -26,6 +26,9 @@ export const PARAMS_STRUCT: StructSpec = {
     ['switch_at_end', 'u32'], // 1 when the dispatch's last step enters the next phase
     ['log2c_t0', 'f32'], // log2 of the projection factor c_t at t0 (computed in float64 on the host)
     ['log2_alpha', 'f32'], // log2 α of the current phase
+    ['renormalize', 'u32'], // 1: exact power-of-two rescaling of the exponential run (docs/numerics.md)
+    ['lr_mode', 'u32'], // 0: recurrence; 1: closed form (η̃ at t0 = lr_t0·2^lr_t0_exp, set at dispatch start)
+    ['lr_t0_exp', 'i32'], // exponent of η̃_{t0} (closed form; the trajectory's own 2^−2K is applied on top)
     ['tan2_tol', 'R'], // tan²(drift tolerance)
     ['eta', 'R'], // weight-decay run's learning rate in this phase
     ['lambda', 'R'], // weight decay
@@ -33,6 +36,7 @@ export const PARAMS_STRUCT: StructSpec = {
     ['growth', 'R'], // α^-2: per-step growth of η̃ inside the phase
     ['switch_factor', 'R'], // η̃ multiplier at the switch into the next phase
     ['kappa', 'R'], // buffer correction at the switch (MATH.md §3)
+    ['lr_t0', 'R'], // mantissa of η̃_{t0} in [1, 2), from the double-double closed form (lr_mode 1)
   ],
 };
 
@@ -48,7 +52,8 @@ export const TRAJECTORY_STRUCT: StructSpec = {
     ['ex_y', 'R'],
     ['ex_vx', 'R'],
     ['ex_vy', 'R'],
-    ['lr', 'R'], // η̃_t
+    ['lr', 'R'], // η̃_t·2^−2K (as stored)
+    ['scale_exp', 'i32'], // K: the true w̃ is 2^K·(ex_x, ex_y) (renormalisation, docs/numerics.md)
   ],
 };
 
@@ -59,7 +64,7 @@ export const METRIC_STRUCT: StructSpec = {
     ['gap', 'f32'], // angle gap δ at the last step of the last dispatch; -1 after an overflow
     ['divergence_step', 'i32'], // -1: none
     ['overflow_step', 'i32'], // -1: none
-    ['pad', 'u32'],
+    ['crossing_step', 'i32'], // -1: none; first step t with η·f''(θ_t) > 2|w_t|² (docs/numerics.md)
   ],
 };
 

@@ -73,6 +73,22 @@ export class Camera {
     this.version++;
   }
 
+  /**
+   * An independent copy (views of both spaces, viewport, panes; no listeners): off-screen frames draw
+   * through it at another size without disturbing this camera.
+   */
+  clone(): Camera {
+    const c = new Camera();
+    Object.assign(c, { cx: this.cx, cy: this.cy, halfHeight: this.halfHeight });
+    c.width = this.width;
+    c.height = this.height;
+    c.paneCount = this.paneCount;
+    c.current = this.current;
+    c.saved = structuredClone(this.saved);
+    c.version = this.version;
+    return c;
+  }
+
   /** The plane view, whichever space is shown (for the URL's view.camera). */
   planeView(): { center: [number, number]; halfHeight: number } {
     const v = this.current === 'plane' ? this : (this.saved.plane ?? { cx: 0, cy: 0, halfHeight: 1.25 });

@@ -10,11 +10,15 @@
  *   depend on the newest state, so the scene is rebuilt as the run grows by a quarter and once it stops;
  * - the canvas gets a copy of the scene each frame.
  * Keeps the canvas sized to its CSS box × DPR. Panes are columns of the canvas, drawn with a viewport each.
+ *
+ * Off-screen frames (video export, PNG snapshots at a chosen size) come from a second Renderer that draws
+ * into an OffscreenCanvas of that size with its own caches and a copy of the camera, so the visible
+ * canvas, its caches and the user's camera are never touched.
  */
 import { DEFAULT_VIEW, type ViewState } from '../app/viewState';
 import { type Basins, findBasins, maxAbsFPrime } from '../core/basins';
 import type { FourierLoss } from '../core/loss';
-import type { Camera } from './camera';
+import { Camera } from './camera';
 import { Heatmap } from './heatmap';
 import { type LegendSpec, legendFor, runsDrawn } from './legend';
 import { newestSample, oldestSample, PathRenderer, type PathSource } from './paths';
@@ -23,6 +27,13 @@ import { Quiver, quiverReference } from './quiver';
 import { zoomShift } from './rawRun';
 
 const CLEAR: GPUColor = { r: 0.05, g: 0.05, b: 0.08, a: 1 };
+
+/** A fixed drawing size (off-screen renderers): device pixels and the pixel ratio to size marks by. */
+interface FixedSize {
+  width: number;
+  height: number;
+  pixelRatio: number;
+}
 
 /** What the scene texture holds: paths of `history` (generation) up to sample `newest`, for `key`. */
 interface SceneState {
@@ -44,10 +55,17 @@ export class Renderer {
   private lossVersion = 0;
   private basins: Basins | null = null;
   private fPrimeMax = 1;
+  private loss: FourierLoss | null = null;
+  /** Set for off-screen renderers: the size to draw at instead of the canvas's CSS box. */
+  private fixed: FixedSize | null = null;
+  /** Created at the first off-screen frame; `offscreenLoss` is the lossVersion it was given. */
+  private offscreen: Renderer | null = null;
+  private offscreenLoss = -1;
+  private clear: GPUColor = CLEAR;
 
   private constructor(
     private readonly device: GPUDevice,
-    private readonly canvas: HTMLCanvasElement,
+    private readonly canvas: HTMLCanvasElement | OffscreenCanvas,
     private readonly context: GPUCanvasContext,
     private readonly format: GPUTextureFormat,
     readonly heatmap: Heatmap,
@@ -58,11 +76,11 @@ export class Renderer {
 
   static async create(
     device: GPUDevice,
-    canvas: HTMLCanvasElement,
+    canvas: HTMLCanvasElement | OffscreenCanvas,
     maxInvocationsPerDispatch: number,
     vertexBudget: number,
   ): Promise<Renderer> {
-    const context = canvas.getContext('webgpu');
+    const context = canvas.getContext('webgpu') as GPUCanvasContext | null;
     if (!context) throw new Error('this canvas cannot give a WebGPU context (getContext("webgpu") is null)');
     const format = navigator.gpu.getPreferredCanvasFormat();
     context.configure({
@@ -77,12 +95,67 @@ export class Renderer {
       Quiver.create(device, format),
       PolarBackground.create(device, format),
     ]);
-    return new Renderer(device, canvas, context, format, heatmap, paths, quiver, polar);
+    const r = new Renderer(device, canvas, context, format, heatmap, paths, quiver, polar);
+    r.limits = { maxInvocationsPerDispatch, vertexBudget };
+    return r;
+  }
+
+  private limits = { maxInvocationsPerDispatch: 0, vertexBudget: 0 };
+
+  /**
+   * Colour behind everything (seen where the heatmap is off, e.g. a light presentation theme). Applies to
+   * off-screen frames too.
+   */
+  setClearColor(color: GPUColor): void {
+    this.clear = color;
+    this.backgroundKey = '';
+    if (this.offscreen) this.offscreen.setClearColor(color);
+  }
+
+  /**
+   * Draws the same state as render() at width × height device pixels into an OffscreenCanvas and returns
+   * it (its content stays valid until the next call). The visible canvas, its caches and `camera` are not
+   * touched: a copy of the camera keeps its centre and half-height, and the width follows the new aspect.
+   * `pixelRatio` sizes marks given in CSS pixels (quiver spacing, the polar strip); default height / 720.
+   */
+  async renderOffscreen(
+    camera: Camera,
+    source: PathSource | null,
+    view: ViewState,
+    width: number,
+    height: number,
+    pixelRatio = Math.max(1, height / 720),
+  ): Promise<OffscreenCanvas> {
+    const max = this.device.limits.maxTextureDimension2D;
+    if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0))
+      throw new RangeError(`off-screen size must be whole positive pixels, got ${width}×${height}`);
+    if (width > max || height > max)
+      throw new RangeError(`off-screen size ${width}×${height} exceeds this GPU's limit of ${max} pixels`);
+    if (!this.offscreen) {
+      const canvas = new OffscreenCanvas(width, height);
+      const { maxInvocationsPerDispatch, vertexBudget } = this.limits;
+      this.offscreen = await Renderer.create(this.device, canvas, maxInvocationsPerDispatch, vertexBudget);
+      this.offscreen.setClearColor(this.clear);
+    }
+    const off = this.offscreen;
+    if (this.offscreenLoss !== this.lossVersion && this.loss) {
+      await off.setLoss(this.loss);
+      this.offscreenLoss = this.lossVersion;
+    }
+    off.fixed = { width, height, pixelRatio };
+    off.render(camera.clone(), source, view);
+    return off.canvas as OffscreenCanvas;
+  }
+
+  /** Device pixels per CSS pixel: the window's, or the fixed size's for off-screen frames. */
+  private pixelRatio(): number {
+    return this.fixed ? this.fixed.pixelRatio : window.devicePixelRatio || 1;
   }
 
   /** Sets the loss for every view: field, polar table, basins, quiver reference. */
   async setLoss(loss: FourierLoss): Promise<void> {
     await this.heatmap.setLoss(loss);
+    this.loss = loss;
     this.basins = findBasins(loss);
     this.paths.setBasins(this.basins.boundaries);
     this.polar.setLoss(loss, this.heatmap.valueRange);
@@ -92,12 +165,14 @@ export class Renderer {
 
   /** Matches the drawing buffer to the canvas's CSS size; returns whether it changed. */
   fitCanvas(camera: Camera): boolean {
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = this.pixelRatio();
     const max = this.device.limits.maxTextureDimension2D;
-    const cssW = Math.max(1, this.canvas.clientWidth);
-    const cssH = Math.max(1, this.canvas.clientHeight);
-    const w = Math.min(max, Math.round(cssW * dpr));
-    const h = Math.min(max, Math.round(cssH * dpr));
+    const f = this.fixed;
+    const visible = this.canvas as HTMLCanvasElement;
+    const cssW = f ? f.width / dpr : Math.max(1, visible.clientWidth);
+    const cssH = f ? f.height / dpr : Math.max(1, visible.clientHeight);
+    const w = f ? f.width : Math.min(max, Math.round(cssW * dpr));
+    const h = f ? f.height : Math.min(max, Math.round(cssH * dpr));
     camera.setViewport(cssW, cssH);
     const same = w === this.canvas.width && h === this.canvas.height && this.panes === camera.panes;
     if (same && this.scene) return false;
@@ -145,11 +220,12 @@ export class Renderer {
       view.heatmap,
       quiver,
       this.lossVersion,
+      colorKey(this.clear),
     ].join();
     if (!fieldChanged && key === this.backgroundKey) return false;
     this.backgroundKey = key;
     const [, , paneW, paneH] = this.pane(0);
-    const dpr = window.devicePixelRatio || 1;
+    const dpr = this.pixelRatio();
     const field = this.heatmap.fieldBuffer;
     if (polar) this.polar.update(rect, paneH, dpr);
     if (quiver !== 'off' && field) {
@@ -161,7 +237,7 @@ export class Renderer {
       colorAttachments: [
         {
           view: this.background!.createView({ label: 'background view' }),
-          clearValue: CLEAR,
+          clearValue: this.clear,
           loadOp: 'clear',
           storeOp: 'store',
         },
@@ -292,8 +368,9 @@ export class Renderer {
   /** Renders a frame and encodes the canvas as PNG in the same task (before the frame is presented). */
   screenshot(camera: Camera, source: PathSource | null, view: ViewState = DEFAULT_VIEW): Promise<Blob> {
     this.render(camera, source, view);
+    if (this.canvas instanceof OffscreenCanvas) return this.canvas.convertToBlob({ type: 'image/png' });
     return new Promise((resolve, reject) => {
-      this.canvas.toBlob((blob) => {
+      (this.canvas as HTMLCanvasElement).toBlob((blob) => {
         if (blob) resolve(blob);
         else reject(new Error('the canvas could not be encoded as PNG'));
       }, 'image/png');
@@ -307,5 +384,13 @@ export class Renderer {
     this.polar.destroy();
     this.background?.destroy();
     this.scene?.destroy();
+    this.offscreen?.destroy();
+    this.offscreen = null;
   }
+}
+
+/** A colour as a cache-key part. */
+function colorKey(c: GPUColor): string {
+  const { r, g, b } = c as GPUColorDict;
+  return `${r}:${g}:${b}`;
 }

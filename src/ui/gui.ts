@@ -91,6 +91,8 @@ export class ControlPanel {
     showProjected: true,
     showExp: false,
     heatmap: true,
+    compareF32: false,
+    compareDf64: false,
   };
   private readonly playButton: Controller;
   private readonly countControl: Controller;
@@ -170,6 +172,19 @@ export class ControlPanel {
       .add(s, 'precision', ['f32', 'df64'])
       .name('precision')
       .onFinishChange(() => this.commit());
+    // Extra precisions on the same points, for the drift panel (the config's own precision draws the paths).
+    const compare = (): ViewState['compare'] => [
+      ...(s.compareF32 ? (['f32'] as const) : []),
+      ...(s.compareDf64 ? (['df64'] as const) : []),
+    ];
+    exp
+      .add(s, 'compareF32')
+      .name('also run f32 (drift panel)')
+      .onChange(() => this.actions.setView({ compare: compare() }));
+    exp
+      .add(s, 'compareDf64')
+      .name('also run df64 (drift panel)')
+      .onChange(() => this.actions.setView({ compare: compare() }));
 
     const view = this.gui.addFolder('View');
     view.add(s, 'fitView').name('fit view to start points');
@@ -205,6 +220,11 @@ export class ControlPanel {
       .onChange(() => setView({ runs: runs() }));
   }
 
+  /** Removes the panel from the page. */
+  destroy(): void {
+    this.gui.destroy();
+  }
+
   /** Shows the view settings in the controls (no events fire). */
   syncView(v: ViewState): void {
     const s = this.state;
@@ -215,6 +235,8 @@ export class ControlPanel {
     s.showWd = v.runs.weightDecay;
     s.showProjected = v.runs.projected;
     s.showExp = v.runs.exponential;
+    s.compareF32 = v.compare.includes('f32');
+    s.compareDf64 = v.compare.includes('df64');
     for (const c of this.gui.controllersRecursive()) c.updateDisplay();
   }
 

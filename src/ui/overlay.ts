@@ -33,8 +33,15 @@ export class Overlay {
       s.playing && Number.isFinite(t.msPerFrame) ? `${t.msPerFrame.toFixed(1)} ms/frame` : '– ms/frame';
     const rate = s.playing ? `${si(t.stepsPerSecond)} steps/s` : 'paused';
     const work = s.playing ? ` (${si(t.stepsPerSecond * s.trajectories)} trajectory-steps/s)` : '';
+    // GPU time per frame: from timestamp queries where the device has them, else submit → done.
+    const gpu = Number.isFinite(t.gpuTimestampMs)
+      ? `GPU ${t.gpuTimestampMs.toFixed(1)} ms/frame (timestamps)`
+      : Number.isFinite(t.gpuMs)
+        ? `GPU ${t.gpuMs.toFixed(1)} ms/frame (submit → done)`
+        : 'GPU –';
     const lines = [
       `${frame} · ${rate}${work}`,
+      gpu,
       `step ${s.step} / ${s.end} · ${s.trajectories} trajectories · ${s.precision}`,
       s.status || s.adapter,
     ];

@@ -62,6 +62,12 @@ export class Tour {
     return this.show(this.index - 1);
   }
 
+  /** Closes the tour and removes its bar from the page (the app is being replaced). */
+  destroy(): void {
+    this.close();
+    this.bar.remove();
+  }
+
   close(): void {
     this.index = -1;
     this.generation++;

@@ -299,9 +299,75 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
       save(`e2e-view-${view.mode}-${view.colorBy}.png`, shot.png);
       expect(shot.variance, JSON.stringify(view)).toBeGreaterThan(100);
     }
-    // The drift panel got samples (GPU reduction) and shows the grid map for a grid init.
+    // Two precisions side by side: the drift panel gets curves for both (GPU reductions per engine).
+    await page.evaluate(async () => {
+      const lab = window.lab!;
+      lab.setView({ mode: 'plane', compare: ['df64'] });
+      await lab.step(200);
+    });
+    await page.waitForFunction(() => /df64/.test(document.getElementById('drift')?.textContent ?? ''), null, {
+      timeout: 20_000,
+    });
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-views-page.png') });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('frame time with paths at 4096 and 16384 trajectories (measured and reported, not gated)', async () => {
+    const { page, errors } = await open();
+    for (const count of [4096, 16384]) {
+      const perf = await page.evaluate(async (n) => {
+        const lab = window.lab!;
+        await lab.setConfig({ ...lab.getConfig(), init: { ring: { count: n, radius: 1 } } });
+        lab.play();
+        await new Promise((r) => setTimeout(r, 4000));
+        lab.pause();
+        return lab.perf();
+      }, count);
+      console.log(
+        `[e2e perf] ${count} trajectories, 10 steps/frame: ${perf.msPerFrame.toFixed(1)} ms/frame, ` +
+          `${Math.round(perf.stepsPerSecond)} steps/s, gpu ${perf.gpuMs.toFixed(1)} ms (${perf.adapter})`,
+      );
+      expect(perf.frames).toBeGreaterThan(0);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('a lost GPU device is recreated: the run resumes at the same step with the same config and numbers', async () => {
+    const { page, errors } = await open();
+    const result = await page.evaluate(async () => {
+      const lab = window.lab!;
+      lab.pause();
+      await lab.setConfig({
+        ...lab.getConfig(),
+        loss: { preset: 'rugged' },
+        init: { ring: { count: 512, radius: 1 } },
+      });
+      await lab.step(120);
+      const config = lab.getConfig();
+      lab.debug!.loseDevice();
+      // Calls made while the device is being recreated wait for it.
+      await lab.step(80);
+      const after = { config: lab.getConfig(), stats: await lab.stats() };
+      // The same 200 steps in one go on the new device: identical numbers (the integration is deterministic).
+      await lab.setConfig(config);
+      await lab.step(200);
+      return { config, after, fresh: await lab.stats(), recoveries: lab.debug!.recoveries() };
+    });
+    expect(result.recoveries).toBe(1);
+    expect(result.after.config).toEqual(result.config);
+    expect(result.after.stats.step).toBe(200);
+    expect(result.after.stats).toEqual(result.fresh);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+    expect(await page.locator('.banner[data-topic="gpu"]').textContent()).toMatch(
+      /resumed at step (120|200)/,
+    );
+    const shot = await pngStats(page, true);
+    save('e2e-after-device-loss.png', shot.png);
+    expect(shot.variance).toBeGreaterThan(100);
+    // Chromium may log the loss itself; anything else is a failure.
+    expect(errors.filter((e) => !/lost|destroy/i.test(e))).toEqual([]);
     await page.close();
   });
 

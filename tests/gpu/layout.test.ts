@@ -23,7 +23,7 @@ import {
   structWgsl,
   TRAJECTORY_STRUCT,
 } from '../../src/gpu/layout';
-import { trajectoryShader } from '../../src/gpu/shaderSource';
+import { trajectoryKernelSource as trajectoryShader } from '../../src/gpu/engine';
 import { gpuOrSkip } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();
@@ -42,47 +42,78 @@ const PARAMS_HEAD = {
   switch_at_end: 28,
   log2c_t0: 32,
   log2_alpha: 36,
-  tan2_tol: 40,
+  renormalize: 40,
+  lr_mode: 44,
+  lr_t0_exp: 48,
 };
+const METRIC: Layout = { size: 16, offsets: { gap: 0, divergence_step: 4, overflow_step: 8, crossing_step: 12 } };
 
 const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
   f32: {
     Params: {
-      size: 68,
+      size: 84,
       offsets: {
         ...PARAMS_HEAD,
-        eta: 44,
-        lambda: 48,
-        gamma: 52,
-        growth: 56,
-        switch_factor: 60,
-        kappa: 64,
+        tan2_tol: 52,
+        eta: 56,
+        lambda: 60,
+        gamma: 64,
+        growth: 68,
+        switch_factor: 72,
+        kappa: 76,
+        lr_t0: 80,
       },
     },
     Trajectory: {
-      size: 36,
-      offsets: { wd_x: 0, wd_y: 4, wd_vx: 8, wd_vy: 12, ex_x: 16, ex_y: 20, ex_vx: 24, ex_vy: 28, lr: 32 },
+      size: 40,
+      offsets: {
+        wd_x: 0,
+        wd_y: 4,
+        wd_vx: 8,
+        wd_vy: 12,
+        ex_x: 16,
+        ex_y: 20,
+        ex_vx: 24,
+        ex_vy: 28,
+        lr: 32,
+        scale_exp: 36,
+      },
     },
-    Metric: { size: 16, offsets: { gap: 0, divergence_step: 4, overflow_step: 8, pad: 12 } },
+    Metric: METRIC,
   },
   df64: {
     Params: {
-      size: 96,
+      size: 120,
       offsets: {
         ...PARAMS_HEAD,
-        eta: 48,
-        lambda: 56,
-        gamma: 64,
-        growth: 72,
-        switch_factor: 80,
-        kappa: 88,
+        // vec2<f32> is 8-aligned: 4 bytes of padding after lr_t0_exp.
+        tan2_tol: 56,
+        eta: 64,
+        lambda: 72,
+        gamma: 80,
+        growth: 88,
+        switch_factor: 96,
+        kappa: 104,
+        lr_t0: 112,
       },
     },
     Trajectory: {
-      size: 72,
-      offsets: { wd_x: 0, wd_y: 8, wd_vx: 16, wd_vy: 24, ex_x: 32, ex_y: 40, ex_vx: 48, ex_vy: 56, lr: 64 },
+      // 9 reals of 8 bytes, the i32 K, and 4 bytes of padding to the 8-byte alignment.
+      size: 80,
+      offsets: {
+        wd_x: 0,
+        wd_y: 8,
+        wd_vx: 16,
+        wd_vy: 24,
+        ex_x: 32,
+        ex_y: 40,
+        ex_vx: 48,
+        ex_vy: 56,
+        lr: 64,
+        scale_exp: 72,
+      },
     },
-    Metric: { size: 16, offsets: { gap: 0, divergence_step: 4, overflow_step: 8, pad: 12 } },
+    Metric: METRIC,
   },
 };
 

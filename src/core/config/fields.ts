@@ -47,6 +47,13 @@ export function readNumber(
   return value;
 }
 
+export function readBoolean(sink: IssueSink, path: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  sink.add(path, `expected true or false, got ${show(value)}`);
+  return fallback;
+}
+
 export function readEnum<T extends string>(
   sink: IssueSink,
   path: string,

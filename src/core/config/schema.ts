@@ -38,4 +38,5 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   driftTolerance: 1e-3,
   precision: 'f64',
   backend: 'cpu',
+  numerics: { renormalize: true, lrMode: 'recurrence' },
 };

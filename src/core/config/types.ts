@@ -28,6 +28,17 @@ export type InitSpec =
   | ({ grid: { count: [number, number]; extent: [number, number, number, number] } } & ExtraPoints)
   | ({ random: { count: number; seed: number; radius: [number, number] } } & ExtraPoints);
 
+/** How η̃ advances: multiplied by α⁻² each step, or evaluated from its closed form (docs/numerics.md). */
+export type LrMode = 'recurrence' | 'closedForm';
+export const LR_MODES: readonly LrMode[] = ['recurrence', 'closedForm'];
+
+/** Numerical choices of the exponential run (MATH.md §5, docs/numerics.md). */
+export interface NumericsConfig {
+  /** Exact power-of-two rescaling of w̃, ṽ and η̃ whenever |w̃| leaves the safe band. */
+  renormalize: boolean;
+  lrMode: LrMode;
+}
+
 export interface ExperimentConfig {
   loss: LossSpec;
   optimizer: OptimizerConfig;
@@ -37,4 +48,5 @@ export interface ExperimentConfig {
   driftTolerance: number;
   precision: Precision;
   backend: Backend;
+  numerics: NumericsConfig;
 }

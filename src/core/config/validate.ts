@@ -8,7 +8,7 @@ import { trajectoryCount } from '../init';
 import { PRESET_NAMES } from '../presets';
 import type { OptimizerConfig } from '../schedule';
 import { alphaRoot, maxEtaLambda, phaseLearningRates } from '../schedule';
-import { readEnum, readFiniteArray, readNumber, readObject, readVariant } from './fields';
+import { readBoolean, readEnum, readFiniteArray, readNumber, readObject, readVariant } from './fields';
 import { ConfigError, type ConfigIssue, IssueSink, show } from './issues';
 import { DEFAULT_CONFIG, MAX_EXTRA_POINTS, MAX_MILESTONES, MAX_TRAJECTORIES, RANGES } from './schema';
 import {
@@ -16,7 +16,9 @@ import {
   BACKENDS,
   type ExperimentConfig,
   type InitSpec,
+  LR_MODES,
   type LossSpec,
+  type NumericsConfig,
   PRECISIONS,
 } from './types';
 
@@ -29,6 +31,7 @@ const TOP_KEYS = [
   'driftTolerance',
   'precision',
   'backend',
+  'numerics',
 ];
 
 export function readConfig(input: unknown): { config: ExperimentConfig; issues: ConfigIssue[] } {
@@ -51,6 +54,7 @@ export function readConfig(input: unknown): { config: ExperimentConfig; issues: 
     ),
     precision: readEnum(sink, 'precision', obj.precision, PRECISIONS, d.precision),
     backend: readEnum(sink, 'backend', obj.backend, BACKENDS, d.backend),
+    numerics: readNumerics(sink, obj.numerics),
   };
   checkPrecisionBackend(sink, config);
   return { config, issues: sink.issues };
@@ -72,6 +76,16 @@ function checkPrecisionBackend(sink: IssueSink, c: ExperimentConfig): void {
     );
     c.precision = allowed[0];
   }
+}
+
+function readNumerics(sink: IssueSink, value: unknown): NumericsConfig {
+  const d = DEFAULT_CONFIG.numerics;
+  const o = readObject(sink, 'numerics', value, ['renormalize', 'lrMode']);
+  if (o === null) return { ...d };
+  return {
+    renormalize: readBoolean(sink, 'numerics.renormalize', o.renormalize, d.renormalize),
+    lrMode: readEnum(sink, 'numerics.lrMode', o.lrMode, LR_MODES, d.lrMode),
+  };
 }
 
 function readLoss(sink: IssueSink, value: unknown): LossSpec {

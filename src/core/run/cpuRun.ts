@@ -34,6 +34,7 @@ export function simulateCpu<T>(
         const frozen = s.overflowStep !== null;
         rec.ex[2 * next] = frozen ? Number.NaN : A.toNumber(s.ex.x);
         rec.ex[2 * next + 1] = frozen ? Number.NaN : A.toNumber(s.ex.y);
+        if (rec.exScaleLog2) rec.exScaleLog2[next] = s.scaleExp;
         rec.gap[next] = integrator.angleGap(s);
         next++;
       }
@@ -42,6 +43,7 @@ export function simulateCpu<T>(
     }
     rec.divergenceStep = s.divergenceStep;
     rec.overflowStep = s.overflowStep;
+    rec.crossingStep = s.crossingStep;
     records.push(rec);
     options.onProgress?.(i + 1, n);
   }
@@ -57,6 +59,7 @@ export function runCpu(config: ExperimentConfig, options: CpuRunOptions = {}): R
     loss,
     schedule,
     config.driftTolerance,
+    config.numerics,
   );
   const records = simulateCpu(
     integrator,

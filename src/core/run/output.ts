@@ -3,20 +3,28 @@
  * raw per-sample states go in, projections and log-norms are derived here once.
  */
 
-import type { ExperimentConfig, Precision } from '../config/types';
+import type { ExperimentConfig, NumericsConfig, Precision } from '../config/types';
 import { ddToNumber } from '../dd';
+import { LEGACY_NUMERICS } from '../integrator';
 import type { FourierLoss } from '../loss';
 import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
 import { type SampleSummary, summarizeSamples } from './summary';
 
-/** Raw samples of one trajectory: interleaved (x, y) pairs, NaN where a run has overflowed. */
+/**
+ * Raw samples of one trajectory: interleaved (x, y) pairs, NaN where a run has overflowed. `ex` holds the
+ * exponential run as stored (renormalised); its true value is 2^exScaleLog2[j]·ex (docs/numerics.md).
+ */
 export interface TrajectoryRecord {
   init: [number, number];
   divergenceStep: number | null;
   overflowStep: number | null;
+  /** Instability-crossing step (docs/numerics.md); absent or null: none. */
+  crossingStep?: number | null;
   wd: Float64Array;
   ex: Float64Array;
   gap: Float64Array;
+  /** Per sample: the renormalisation exponent K of `ex` (absent: all 0). */
+  exScaleLog2?: Float64Array;
 }
 
 /** A record for trajectory i of interleaved `points`, with room for `samples` samples. */
@@ -25,9 +33,11 @@ export function emptyRecord(points: Float64Array, i: number, samples: number): T
     init: [points[2 * i], points[2 * i + 1]],
     divergenceStep: null,
     overflowStep: null,
+    crossingStep: null,
     wd: new Float64Array(2 * samples),
     ex: new Float64Array(2 * samples),
     gap: new Float64Array(samples),
+    exScaleLog2: new Float64Array(samples),
   };
 }
 
@@ -35,10 +45,16 @@ export interface TrajectoryOutput {
   init: [number, number];
   divergenceStep: number | null;
   overflowStep: number | null;
+  /**
+   * First step t whose update is taken with the weight-decay run's effective step η_t/|w_t|² above the
+   * stability threshold 2/f''(θ_t) (MATH.md §5, docs/numerics.md); null: never within the run.
+   */
+  crossingStep: number | null;
   samples: {
     step: number[];
     wd: ([number, number] | [null, null])[];
     expProjected: ([number, number] | [null, null])[];
+    /** log2 |w̃_t| of the true (unrenormalised) exponential run. */
     expNormLog2: (number | null)[];
     angleGap: (number | null)[];
   };
@@ -54,6 +70,8 @@ export interface RunOutput {
   steps: number;
   sampleEvery: number;
   driftTolerance: number;
+  /** The numerical choices the run was made with (docs/numerics.md). */
+  numerics: NumericsConfig;
   /** Present for the GPU backend: the precision probe's verdict and measured bits. */
   probe?: unknown;
   /** Per sample step: counts and angle-gap quantiles over trajectories (what the playground's stats show). */
@@ -94,13 +112,19 @@ export function trajectoryOutput(rec: TrajectoryRecord, steps: number[], log2c: 
     // and |w̃| is taken after scaling by max(|x|, |y|) so hypot cannot overflow for finite components.
     const m = Math.max(Math.abs(ex), Math.abs(ey));
     const h = Math.hypot(ex / m, ey / m);
-    const lg = Math.log2(m) + Math.log2(h);
+    const lg = Math.log2(m) + Math.log2(h) + (rec.exScaleLog2?.[i] ?? 0);
     const mag = 2 ** (lg + log2c[i]);
     s.expProjected.push(pair((ex / m / h) * mag, (ey / m / h) * mag));
     s.expNormLog2.push(finiteOrNull(lg));
     s.angleGap.push(finiteOrNull(rec.gap[i]));
   }
-  return { init: rec.init, divergenceStep: rec.divergenceStep, overflowStep: rec.overflowStep, samples: s };
+  return {
+    init: rec.init,
+    divergenceStep: rec.divergenceStep,
+    overflowStep: rec.overflowStep,
+    crossingStep: rec.crossingStep ?? null,
+    samples: s,
+  };
 }
 
 export function buildOutput(
@@ -126,6 +150,7 @@ export function buildOutput(
     steps: config.steps,
     sampleEvery: config.sampleEvery,
     driftTolerance: config.driftTolerance,
+    numerics: { ...LEGACY_NUMERICS, ...config.numerics },
     ...(meta.probe === undefined ? {} : { probe: meta.probe }),
     summary: summarizeSamples(records, steps),
     trajectories: records.map((r) => trajectoryOutput(r, steps, log2c)),

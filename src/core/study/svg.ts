@@ -1,0 +1,152 @@
+/**
+ * study.svg: median divergence step against mantissa bits, with the per-trajectory steps (grey), the
+ * quartiles (bar), the least-squares line (solid) and the slope ln2/μ the Lyapunov exponent predicts
+ * (dashed, through the fitted points' centroid). Black on white, no colour needed to read it in print.
+ */
+import { nearestRankIndex } from '../drift';
+import type { StudyResult } from './types';
+
+const W = 720;
+const H = 460;
+const M = { left: 78, right: 24, top: 44, bottom: 58 };
+/** A white outline under text, so labels stay readable where they cross a line. */
+const HALO = 'stroke="#fff" stroke-width="4" paint-order="stroke"';
+
+/** About five round tick values covering [min, max] (first ≤ min, last ≥ max). */
+export function niceTicks(min: number, max: number): number[] {
+  if (!(max > min)) return [min - 1, min, min + 1];
+  const raw = (max - min) / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let k = Math.floor(min / step); out.length === 0 || out[out.length - 1] < max; k++) {
+    out.push(Number((k * step).toPrecision(12)));
+  }
+  return out;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function studyToSvg(study: StudyResult, title = 'Divergence step against mantissa bits'): string {
+  const a = study.aggregate;
+  const common = study.trajectories.slice(0, a.common);
+  const xMax = Math.max(110, ...a.rows.map((r) => r.bits + 6));
+  // y covers every plotted step (and the horizon when a median lies beyond it), not 0..horizon: the
+  // differences between precisions are often a few percent of the step count.
+  const plotted = a.rows.flatMap((r) => common.map((t) => t.divergenceStep[r.precision]));
+  const finite = plotted.filter((s): s is number => typeof s === 'number');
+  const beyond = a.rows.some((r) => r.medianDivergence === null) || finite.length === 0;
+  const lo = finite.length ? Math.min(...finite) : 0;
+  const hi = beyond ? study.steps : Math.max(...finite);
+  const pad = Math.max(1, 0.08 * (hi - lo));
+  const yTicks = niceTicks(Math.max(0, lo - pad), hi + pad);
+  const yMin = yTicks[0];
+  const yMax = yTicks[yTicks.length - 1];
+  const xTicks = niceTicks(0, xMax);
+  const xEnd = xTicks[xTicks.length - 1];
+  const px = (b: number) => M.left + (b / xEnd) * (W - M.left - M.right);
+  const py = (s: number) => H - M.bottom - ((s - yMin) / (yMax - yMin)) * (H - M.top - M.bottom);
+  const f = (v: number) => v.toFixed(1);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`,
+  ];
+  // Axes, ticks and light grid.
+  for (const t of yTicks) {
+    out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${f(py(t))}" y2="${f(py(t))}" stroke="#ddd"/>`);
+    out.push(`<text x="${M.left - 8}" y="${f(py(t) + 4)}" text-anchor="end">${t}</text>`);
+  }
+  for (const t of xTicks) {
+    out.push(
+      `<line x1="${f(px(t))}" x2="${f(px(t))}" y1="${H - M.bottom}" y2="${H - M.bottom + 5}" stroke="#000"/>`,
+    );
+    out.push(`<text x="${f(px(t))}" y="${H - M.bottom + 20}" text-anchor="middle">${t}</text>`);
+  }
+  out.push(
+    `<path d="M${M.left},${M.top}V${H - M.bottom}H${W - M.right}" fill="none" stroke="#000" stroke-width="1.2"/>`,
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">mantissa bits</text>`,
+    `<text transform="translate(20 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">divergence step (tolerance ${study.driftTolerance} rad)</text>`,
+  );
+  if (study.steps <= yMax) {
+    const y = f(py(study.steps));
+    out.push(
+      `<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#000" stroke-dasharray="1 3"/>`,
+      `<text x="${W - M.right - 4}" y="${f(py(study.steps) - 5)}" text-anchor="end" font-size="11">horizon ${study.steps} steps</text>`,
+    );
+  }
+  // Lines first so the markers sit on top.
+  const pts = a.rows.filter((r) => r.medianDivergence !== null);
+  if (a.fit) {
+    const x0 = Math.min(...pts.map((r) => r.bits)) - 4;
+    const x1 = Math.max(...pts.map((r) => r.bits)) + 4;
+    const y = (x: number) => a.fit!.slope * x + a.fit!.intercept;
+    out.push(
+      `<line x1="${f(px(x0))}" y1="${f(py(y(x0)))}" x2="${f(px(x1))}" y2="${f(py(y(x1)))}" stroke="#000" stroke-width="1.5"/>`,
+    );
+    if (a.predictedStepsPerBit !== null) {
+      const cx = pts.reduce((s, r) => s + r.bits, 0) / pts.length;
+      const cy = pts.reduce((s, r) => s + (r.medianDivergence as number), 0) / pts.length;
+      const yp = (x: number) => cy + a.predictedStepsPerBit! * (x - cx);
+      out.push(
+        `<line x1="${f(px(x0))}" y1="${f(py(yp(x0)))}" x2="${f(px(x1))}" y2="${f(py(yp(x1)))}" stroke="#000" stroke-width="1.2" stroke-dasharray="6 4"/>`,
+      );
+    }
+  }
+  out.push(`<g>`);
+  for (const [k, r] of a.rows.entries()) {
+    const steps = common
+      .map((t) => t.divergenceStep[r.precision])
+      .filter((s): s is number => typeof s === 'number')
+      .sort((p, q) => p - q);
+    for (const s of steps)
+      out.push(`<circle cx="${f(px(r.bits))}" cy="${f(py(s))}" r="2" fill="#999" fill-opacity="0.35"/>`);
+    if (steps.length > 0) {
+      const q1 = steps[nearestRankIndex(0.25, steps.length)];
+      const q3 = steps[nearestRankIndex(0.75, steps.length)];
+      out.push(
+        `<line x1="${f(px(r.bits) + 9)}" x2="${f(px(r.bits) + 9)}" y1="${f(py(q1))}" y2="${f(py(q3))}" stroke="#000" stroke-width="2"/>`,
+      );
+    }
+    const label = `${r.precision} (${r.bits.toFixed(r.bits % 1 === 0 ? 0 : 1)} bits)`;
+    if (r.medianDivergence !== null) {
+      const cy = py(r.medianDivergence);
+      // Alternate labels above and below the marker: neighbours (df64 at ~46 bits, f64 at 53) would collide.
+      out.push(`<rect x="${f(px(r.bits) - 5)}" y="${f(cy - 5)}" width="10" height="10" fill="#000"/>`);
+      out.push(
+        `<text x="${f(px(r.bits))}" y="${f(k % 2 === 0 ? cy - 14 : cy + 24)}" text-anchor="middle" ${HALO}>${esc(`${label}: ${r.medianDivergence}`)}</text>`,
+      );
+    } else {
+      out.push(
+        `<text x="${f(px(r.bits))}" y="${f(py(study.steps) + 16)}" text-anchor="middle" ${HALO}>${esc(`${label}: > horizon`)}</text>`,
+      );
+    }
+  }
+  out.push('</g>');
+  // Legend.
+  const lx = M.left + 14;
+  let ly = M.top + 10;
+  const legend = (mark: string, text: string) => {
+    out.push(mark.replace(/LX/g, String(lx)).replace(/LY/g, String(ly)));
+    out.push(`<text x="${lx + 34}" y="${ly + 4}" font-size="12">${esc(text)}</text>`);
+    ly += 18;
+  };
+  legend(
+    `<rect x="${lx + 8}" y="${ly - 5}" width="10" height="10" fill="#000"/>`,
+    'median over trajectories (bar: quartiles)',
+  );
+  if (a.fit)
+    legend(
+      `<line x1="LX" x2="${lx + 26}" y1="LY" y2="LY" stroke="#000" stroke-width="1.5"/>`,
+      `least squares: ${a.fit.slope.toFixed(2)} steps per bit`,
+    );
+  if (a.fit && a.predictedStepsPerBit !== null)
+    legend(
+      `<line x1="LX" x2="${lx + 26}" y1="LY" y2="LY" stroke="#000" stroke-dasharray="6 4"/>`,
+      `Lyapunov ln2/μ: ${a.predictedStepsPerBit.toFixed(2)} steps per bit`,
+    );
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
