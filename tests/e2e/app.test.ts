@@ -371,6 +371,43 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     await page.close();
   });
 
+  it('hostile hashes: garbage, bad percent-encoding, huge numbers, deep nesting — a banner, never a crash', async () => {
+    const deep = `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`;
+    const hashes: [string, RegExp][] = [
+      ['#c=%E0%A4%A&v=%ZZ', /percent-encoding/],
+      ['#c=garbage', /not valid JSON/],
+      [
+        `#c=${encodeURIComponent(JSON.stringify({ steps: 1e308, optimizer: { lr: 1e308 }, init: { ring: { count: 1e12 } } }))}`,
+        /steps/,
+      ],
+      [`#c=${encodeURIComponent(deep)}`, /unknown field|a:/],
+      [
+        `#c=${encodeURIComponent('[1,2,3]')}&v=${encodeURIComponent('{"mode":"cube","camera":{"center":[1e400,0]}}')}`,
+        /view\.mode/,
+      ],
+      [
+        `#c=${encodeURIComponent(JSON.stringify({ init: { points: [[0, 0]] }, driftTolerance: -1 }))}`,
+        /driftTolerance/,
+      ],
+    ];
+    for (const [hash, expected] of hashes) {
+      const { page, errors } = await open(hash);
+      expect(await page.evaluate(() => document.body.dataset.state), hash.slice(0, 60)).toBe('ready');
+      const banner = (await page.locator('.banner[data-topic="url"]').textContent()) ?? '';
+      expect(banner, hash.slice(0, 60)).toMatch(expected);
+      await page.evaluate(async () => {
+        window.lab!.pause();
+        await window.lab!.reset();
+        await window.lab!.step(20);
+      });
+      const stats = await page.evaluate(() => window.lab!.stats());
+      expect(stats.step).toBe(20);
+      expect(Number.isFinite(stats.angleGap.max) || stats.trajectories > 0).toBe(true);
+      expect(errors, hash.slice(0, 60)).toEqual([]);
+      await page.close();
+    }
+  }, 120_000);
+
   it('a URL hash with bad fields shows a banner naming them and still renders', async () => {
     const hash = hashFor({ optimizer: { lr: -1 }, precision: 'f65', init: { ring: { count: 256 } } });
     const { page, errors } = await open(hash);
