@@ -408,6 +408,37 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     }
   }, 120_000);
 
+  it('memory stays flat over 10^6 steps (JS heap measured before and after; reported)', async () => {
+    const { page, errors } = await open();
+    const m = await page.evaluate(async () => {
+      const lab = window.lab!;
+      lab.pause();
+      await lab.setConfig({
+        ...lab.getConfig(),
+        init: { ring: { count: 64, radius: 1 } },
+        steps: 1_000_000,
+        sampleEvery: 100,
+      });
+      const heap = () =>
+        (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ??
+        Number.NaN;
+      await lab.step(100_000); // warm-up: JIT, pipelines, first allocations
+      const before = heap();
+      const t0 = performance.now();
+      await lab.step(900_000);
+      const after = heap();
+      return { before, after, seconds: (performance.now() - t0) / 1000, stats: await lab.stats() };
+    });
+    console.log(
+      `[e2e memory] 64 trajectories, steps 100k → 1M: JS heap ${(m.before / 1e6).toFixed(1)} MB → ` +
+        `${(m.after / 1e6).toFixed(1)} MB in ${m.seconds.toFixed(1)} s; step ${m.stats.step}, overflowed ${m.stats.overflowed}`,
+    );
+    expect(m.stats.step).toBe(1_000_000);
+    if (Number.isFinite(m.before)) expect(m.after - m.before).toBeLessThan(20e6);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
   it('a URL hash with bad fields shows a banner naming them and still renders', async () => {
     const hash = hashFor({ optimizer: { lr: -1 }, precision: 'f65', init: { ring: { count: 256 } } });
     const { page, errors } = await open(hash);
