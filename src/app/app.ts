@@ -7,6 +7,7 @@
 import type { ExperimentConfig } from '../core/config/types';
 import type { GpuContext } from '../gpu/device';
 import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
+import { installRecording, type Recording } from '../record/devHook';
 import { Camera } from '../render/camera';
 import { Renderer } from '../render/renderer';
 import type { Banners } from '../ui/banner';
@@ -72,6 +73,8 @@ export class App {
   private compare = Comparisons.none();
   /** The guided tour through the seed post's figures (GUI button, lab.loadFigure). */
   tour!: Tour;
+  /** Video export, snapshots, presentation mode and shortcuts (src/record/devHook.ts). */
+  recording!: Recording;
   private readonly legend: Legend;
   private readonly overlay: Overlay;
 
@@ -146,6 +149,8 @@ export class App {
       return { metrics: s.engine.metrics, count: s.count, nx, ny, maxStep: s.config.steps };
     });
     app.tour = new Tour(document.body, (f) => app.showFigure(f));
+    app.recording = installRecording(app, dom.canvas, app.panel.addFolder('Record'));
+    app.cleanups.push(() => app.recording.destroy());
     app.cleanups.push(app.camera.attach(dom.canvas));
     app.camera.onPick = (x, y) => app.addTrajectoryAt(x, y);
     if (restore) {
@@ -425,6 +430,25 @@ export class App {
     return this.enqueue(() =>
       this.renderer.screenshot(this.camera, this.session?.pathSource() ?? null, this.viewState),
     );
+  }
+
+  /** Off-screen frame at width × height (video export, snapshots); the visible canvas is untouched. */
+  renderOffscreen(width: number, height: number): Promise<OffscreenCanvas> {
+    return this.enqueue(() =>
+      this.renderer.renderOffscreen(
+        this.camera,
+        this.session?.pathSource() ?? null,
+        this.viewState,
+        width,
+        height,
+      ),
+    );
+  }
+
+  /** Background colour where the heatmap is off (presentation themes). */
+  setClearColor(color: GPUColorDict): void {
+    this.renderer.setClearColor(color);
+    this.loop.invalidate();
   }
 
   /** Frames the start points (with a margin), centred on the origin. */

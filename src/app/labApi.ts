@@ -4,6 +4,7 @@
  */
 import type { ExperimentConfig } from '../core/config/types';
 import { PRESET_NAMES } from '../core/presets';
+import { type RecordingLab, recordingLab } from '../record/devHook';
 import type { App, AppSnapshot } from './app';
 import { FIGURE_IDS, findFigure } from './figures';
 import type { FrameTiming } from './loop';
@@ -11,7 +12,7 @@ import type { RunStats } from './stats';
 import { decodeHash } from './urlState';
 import type { ViewState } from './viewState';
 
-export interface LabApi {
+export interface LabApi extends Partial<RecordingLab> {
   /** False when the page has no WebGPU (every other call then rejects, saying why). */
   available: boolean;
   /** Which renderer runs: WebGPU (the full playground) or the reduced WebGL2 + CPU fallback. */
@@ -65,6 +66,10 @@ export function createLab(host: AppHost): LabApi {
   return {
     available: true,
     mode: 'webgpu',
+    ...recordingLab(
+      (f) => later((app) => f(app.recording)),
+      () => now().recording,
+    ),
     getConfig: () => (host.app ? host.app.config : structuredClone(host.snapshot!.config)),
     getView: () => (host.app ? host.app.view : structuredClone(host.snapshot!.view)),
     setView: (view) => now().setView(view),

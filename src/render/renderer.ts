@@ -18,7 +18,7 @@
 import { DEFAULT_VIEW, type ViewState } from '../app/viewState';
 import { type Basins, findBasins, maxAbsFPrime } from '../core/basins';
 import type { FourierLoss } from '../core/loss';
-import { Camera } from './camera';
+import type { Camera } from './camera';
 import { Heatmap } from './heatmap';
 import { type LegendSpec, legendFor, runsDrawn } from './legend';
 import { newestSample, oldestSample, PathRenderer, type PathSource } from './paths';

@@ -220,6 +220,11 @@ export class ControlPanel {
       .onChange(() => setView({ runs: runs() }));
   }
 
+  /** A folder for another module's controls (e.g. Record). */
+  addFolder(title: string): GUI {
+    return this.gui.addFolder(title);
+  }
+
   /** Removes the panel from the page. */
   destroy(): void {
     this.gui.destroy();
