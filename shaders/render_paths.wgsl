@@ -26,6 +26,7 @@ struct PathParams {
   end_step: f32,        // divergence steps are coloured over [0, end_step]
   basin_count: u32,     // entries of path_basins (0: no basins)
   log2_cap: f32,        // largest log2 of a drawn plane coordinate
+  highlight: i32,       // -1: every trajectory; i >= 0: only trajectory i, in `color`, as 3 copies 1 px apart
 }
 
 @group(0) @binding(0) var<uniform> path_params: PathParams;
@@ -107,8 +108,17 @@ fn trajectory_color(i: u32) -> vec3<f32> {
 @vertex
 fn paths_vs(@builtin(vertex_index) v: u32) -> PathOut {
   let pp = path_params;
-  let s = v / 2u;
-  let i = (s / (pp.vertices - 1u)) * pp.traj_stride;
+  var s = v / 2u;
+  var i = (s / (pp.vertices - 1u)) * pp.traj_stride;
+  // Highlight: vertices [copy · segments, (copy + 1) · segments) draw copy 0, 1 or 2 of the one path, shifted
+  // by (0, 0), (1, 0) or (0, 1) px, so it reads as a thicker line (WebGPU lines are 1 px wide).
+  var nudge = vec2<f32>(0.0);
+  if (pp.highlight >= 0) {
+    let copy = s / (pp.vertices - 1u);
+    s = s % (pp.vertices - 1u);
+    i = u32(pp.highlight);
+    nudge = vec2<f32>(select(0.0, 2.0, copy == 1u), select(0.0, 2.0, copy == 2u)) / pp.viewport;
+  }
   let j = s % (pp.vertices - 1u);
   var k0 = pp.first_sample + j * pp.stride;
   var k1 = k0 + pp.stride;
@@ -143,8 +153,8 @@ fn paths_vs(@builtin(vertex_index) v: u32) -> PathOut {
   let cb = b * pp.scale + pp.offset;
   let d = abs(cb - ca) * pp.viewport;
   out.major_y = select(0u, 1u, d.y > d.x);
-  out.position = vec4<f32>(select(ca, cb, v % 2u == 1u), 0.0, 1.0);
-  out.color = vec4<f32>(trajectory_color(i), pp.color.a);
+  out.position = vec4<f32>(select(ca, cb, v % 2u == 1u) + nudge, 0.0, 1.0);
+  out.color = select(vec4<f32>(trajectory_color(i), pp.color.a), pp.color, pp.highlight >= 0);
   return out;
 }
 

@@ -9,6 +9,8 @@ override WORKGROUP_SIZE: u32 = 64u;
 override RENORM_MIN_LOG2: i32 = -16;
 override RENORM_MAX_LOG2: i32 = 15;
 override RENORM_MAX_SHIFT: i32 = 60;
+// The band is checked before the steps t with t % RENORM_EVERY == 0 (src/core/integrator.ts RENORM_EVERY).
+override RENORM_EVERY: u32 = 16u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(2) var<storage, read_write> trajectories: array<Trajectory>;
@@ -43,17 +45,23 @@ fn r_pow2_scale(a: R, e: i32) -> R {
   return a * ldexp(1.0, e1) * ldexp(1.0, e2);
 }
 
-// The renormalisation shift k for the stored w̃ (0 inside the band): w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃,
-// K += k (docs/numerics.md). A cheap exponent test; the multiplications by 2^0 = 1 in the common case cost
-// less on SwiftShader than a branch that writes the state (measured: the branch cost ~25% of the kernel).
 // 2^k for k in [-126, 127] from its bits (ldexp is much slower on SwiftShader).
 fn pow2(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
 
-fn renorm_shift(x: R, y: R) -> i32 {
-  let big = max(abs(r_to_f32(x)), abs(r_to_f32(y)));
+// Exact power-of-two rescaling of a live exponential run whose larger |component| has left the band:
+// w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃, K += k (docs/numerics.md). Called once per RENORM_EVERY steps,
+// between chunks of the step loop: per step, even this cheap test cost ~20% of the f32 kernel on SwiftShader.
+fn renormalize(s: ptr<function, Trajectory>, live: bool) {
+  let big = max(abs(r_to_f32((*s).ex_x)), abs(r_to_f32((*s).ex_y)));
   let e = i32((bitcast<u32>(big) >> 23u) & 0xffu) - 127;
-  let out = e < RENORM_MIN_LOG2 || e > RENORM_MAX_LOG2;
-  return select(0, clamp(e, -RENORM_MAX_SHIFT, RENORM_MAX_SHIFT), out);
+  let out = live && (e < RENORM_MIN_LOG2 || e > RENORM_MAX_LOG2);
+  let k = select(0, clamp(e, -RENORM_MAX_SHIFT, RENORM_MAX_SHIFT), out);
+  (*s).ex_x = (*s).ex_x * pow2(-k);
+  (*s).ex_y = (*s).ex_y * pow2(-k);
+  (*s).ex_vx = (*s).ex_vx * pow2(k);
+  (*s).ex_vy = (*s).ex_vy * pow2(k);
+  (*s).lr = (*s).lr * pow2(-2 * k);
+  (*s).scale_exp += k;
 }
 
 // One step of both runs from step t1 − 1 to t1. Branch-free where lanes may disagree (select, not if):
@@ -86,17 +94,6 @@ fn step_once(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, sw
   // (an overflowed run stays frozen at its last finite state).
   let live = (*m).overflow_step < 0;
   var n = *s;
-  if (params.renormalize == 1u) {
-    let k = select(0, renorm_shift(n.ex_x, n.ex_y), live);
-    let down = pow2(-k);
-    let up = pow2(k);
-    n.ex_x = n.ex_x * down;
-    n.ex_y = n.ex_y * down;
-    n.ex_vx = n.ex_vx * up;
-    n.ex_vy = n.ex_vy * up;
-    n.lr = n.lr * pow2(-2 * k);
-    (*s).scale_exp += k;
-  }
   let h = loss_gradient(n.ex_x, n.ex_y);
   n.ex_vx = r_add(r_mul(gamma, n.ex_vx), h.x);
   n.ex_vy = r_add(r_mul(gamma, n.ex_vy), h.y);
@@ -154,13 +151,20 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
   let every = max(params.sample_every, 1u);
   var until_sample = every - params.t0 % every;
 
-  for (var k = 0u; k < params.steps; k++) {
-    let t1 = params.t0 + k + 1u;
-    step_once(&s, &m, i32(t1), params.switch_at_end == 1u && k + 1u == params.steps);
-    until_sample -= 1u;
-    if (until_sample == 0u) {
-      until_sample = every;
-      if (sampling) { record_history(s, m, i, t1, k); }
+  // Chunks that end where the global step is a multiple of RENORM_EVERY; renormalise between them.
+  var k = 0u;
+  while (k < params.steps) {
+    let t = params.t0 + k;
+    if (params.renormalize == 1u && t % RENORM_EVERY == 0u) { renormalize(&s, m.overflow_step < 0); }
+    let chunk_end = min(params.steps, k + RENORM_EVERY - t % RENORM_EVERY);
+    for (; k < chunk_end; k++) {
+      let t1 = params.t0 + k + 1u;
+      step_once(&s, &m, i32(t1), params.switch_at_end == 1u && k + 1u == params.steps);
+      until_sample -= 1u;
+      if (until_sample == 0u) {
+        until_sample = every;
+        if (sampling) { record_history(s, m, i, t1, k); }
+      }
     }
   }
 

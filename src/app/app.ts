@@ -4,7 +4,7 @@
  * a queue, so a session is never replaced or destroyed under a pending operation. A config is swapped in
  * only once its new engine is built: a failure leaves the previous one running.
  */
-import type { ExperimentConfig } from '../core/config/types';
+import type { ExperimentConfig, Precision } from '../core/config/types';
 import type { GpuContext } from '../gpu/device';
 import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
 import { installRecording, type Recording } from '../record/devHook';
@@ -15,12 +15,14 @@ import { DriftPanel } from '../ui/driftPanel';
 import { ControlPanel } from '../ui/gui';
 import { Legend } from '../ui/legend';
 import { Overlay } from '../ui/overlay';
+import { PrecisionTab } from '../ui/precisionTab';
 import { Tour } from '../ui/tour';
 import { Comparisons } from './comparisons';
 import { DriftRecorder } from './driftRecorder';
 import { type Figure, findFigure } from './figures';
 import { SimLoop } from './loop';
 import { describeFallbacks, PLAYGROUND_DEFAULTS, strictPlayConfig } from './playConfig';
+import { type PrecisionStudyResult, runPrecisionStudy } from './precisionStudy';
 import { Session } from './session';
 import { type RunStats, runStats } from './stats';
 import { decodeHash, writeHash } from './urlState';
@@ -40,6 +42,7 @@ export interface AppDom {
   legend: HTMLElement;
   overlay: HTMLElement;
   drift: HTMLElement;
+  precision: HTMLElement;
 }
 
 /** Steps per submit in lab.step / the step button (keeps each submit short on software GPUs). */
@@ -68,6 +71,8 @@ export class App {
   private keepCamera = false;
   private panel!: ControlPanel;
   private drift!: DriftPanel;
+  /** The Precision tab (GUI button, lab.openPrecisionTab / lab.study). */
+  precisionTab!: PrecisionTab;
   private recorder: DriftRecorder | null = null;
   /** Other precisions stepped beside the primary (view.compare). */
   private compare = Comparisons.none();
@@ -139,6 +144,7 @@ export class App {
         if (f) void app.showFigure(f).catch((e: unknown) => app.showError(e));
       },
       setView: (patch) => app.setView(patch),
+      togglePrecision: () => app.precisionTab.toggle(),
     });
     // Open where there is room for it beside the view; a click on its header opens it elsewhere.
     app.drift = new DriftPanel(dom.drift, ctx.device, { open: window.innerHeight >= 900 });
@@ -148,6 +154,12 @@ export class App {
       const [nx, ny] = s.config.init.grid.count;
       return { metrics: s.engine.metrics, count: s.count, nx, ny, maxStep: s.config.steps };
     });
+    app.precisionTab = new PrecisionTab(dom.precision, {
+      run: (o) => runPrecisionStudy(app.ctx, app.config, { ...o, probe: () => app.precisionProbe() }),
+      onHighlight: (i) => app.setHighlight(i),
+      fileStem: () => `study-${'preset' in app.config.loss ? app.config.loss.preset : 'custom'}`,
+    });
+    app.cleanups.push(() => app.precisionTab.destroy());
     app.tour = new Tour(document.body, (f) => app.showFigure(f));
     app.recording = installRecording(app, dom.canvas, app.panel.addFolder('Record'));
     app.cleanups.push(() => app.recording.destroy());
@@ -394,6 +406,24 @@ export class App {
     const report = await this.probe;
     if (!report.df64Usable) throw new Error(`df64 is not usable on this GPU: ${report.reason}`);
     return report.chosenTwoProd === 'fma';
+  }
+
+  /** df64's precision probe, run once per app (the study's df64 bits and TwoProd variant come from it). */
+  precisionProbe(): Promise<ProbeReport> {
+    this.probe ??= runPrecisionProbe(this.ctx, { pairs: 20000 });
+    return this.probe;
+  }
+
+  /** Highlights trajectory `i` (null: none) on top of the paths, in every view mode. */
+  setHighlight(i: number | null): void {
+    this.renderer.setHighlight(i);
+    this.loop.invalidate();
+  }
+
+  /** Opens the Precision tab and runs its study on the current config (lab.study). */
+  study(options: { precisions?: Precision[]; ddSubset?: number } = {}): Promise<PrecisionStudyResult> {
+    this.precisionTab.setOpen(true);
+    return this.precisionTab.run(options);
   }
 
   step(n: number): Promise<void> {

@@ -2,8 +2,9 @@
  * `window.lab`: the scripting API (first version). Every method returns plain data or a promise;
  * setConfig rejects with the same message as the CLI's ConfigError for a bad config.
  */
-import type { ExperimentConfig } from '../core/config/types';
+import type { ExperimentConfig, Precision } from '../core/config/types';
 import { PRESET_NAMES } from '../core/presets';
+import type { StudyResult } from '../core/study/types';
 import { type RecordingLab, recordingLab } from '../record/devHook';
 import type { App, AppSnapshot } from './app';
 import { FIGURE_IDS, findFigure } from './figures';
@@ -36,6 +37,15 @@ export interface LabApi extends Partial<RecordingLab> {
   /** The seed post's figures in tour order, and loading one (config, view, camera). */
   figures: readonly string[];
   loadFigure(id: string): Promise<void>;
+  /** Opens the Precision tab (as the GUI's "Precision study" button does). */
+  openPrecisionTab?(): void;
+  /**
+   * Runs the Precision tab's study on the current config (f32/df64 on the GPU, f64/dd in a worker; dd on the
+   * first ddSubset trajectories, default 64) and resolves with what the CLI writes as study.json.
+   */
+  study?(options?: { precisions?: Precision[]; ddSubset?: number }): Promise<StudyResult>;
+  /** Highlights trajectory i's path (null: none), as a click on its row in the Precision tab does. */
+  highlight?(i: number | null): void;
   /** Test hooks: lose the GPU device on purpose (the app recovers), and count recoveries. */
   debug?: { loseDevice(): void; recoveries(): number };
 }
@@ -93,6 +103,9 @@ export function createLab(host: AppHost): LabApi {
         ? later((app) => app.showFigure(f))
         : Promise.reject(new Error(`unknown figure "${id}" (one of ${FIGURE_IDS.join(', ')})`));
     },
+    openPrecisionTab: () => now().precisionTab.setOpen(true),
+    study: (options) => later(async (app) => (await app.study(options)).study),
+    highlight: (i) => now().setHighlight(i),
     debug: {
       loseDevice: () => now().loseDevice(),
       recoveries: () => recoveries,

@@ -24,6 +24,7 @@ function dom(): AppDom {
     legend: element('legend'),
     overlay: element('overlay'),
     drift: element('drift'),
+    precision: element('precision'),
   };
 }
 

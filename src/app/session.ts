@@ -64,6 +64,7 @@ export class Session {
       points,
       historyLength,
       sampleEvery: config.sampleEvery,
+      numerics: config.numerics,
       twoProdFma: config.precision === 'df64' ? await twoProdFma() : false,
     });
     let reducer: GapReducer;

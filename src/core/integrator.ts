@@ -37,6 +37,8 @@ export interface TrajectoryState<T> {
 
 /** Renormalise when the larger |component| of w̃ has its binary exponent outside [MIN, MAX] (docs/numerics.md). */
 export const RENORM_BAND = { minLog2: -16, maxLog2: 15 } as const;
+/** The band is checked before each step t with t % RENORM_EVERY = 0 (the kernel does the same, between chunks). */
+export const RENORM_EVERY = 16;
 /** Largest shift applied at once, so that 2^(±2k) stays a normal float32 (a tiny start takes a few steps). */
 export const RENORM_MAX_SHIFT = 60;
 /** Without `numerics`, the integrator behaves as before issue 5: no renormalisation, recurrence. */
@@ -135,7 +137,7 @@ export class Integrator<T> {
     const switching = next !== undefined && next.start === t1;
     // Once a run has overflowed its exponential half is frozen: there is nothing finite left to follow.
     if (s.overflowStep === null) {
-      if (this.numerics.renormalize) this.renormalize(s);
+      if (this.numerics.renormalize && s.t % RENORM_EVERY === 0) this.renormalize(s);
       const [hx, hy] = gradientOf(A, this.coeffs, e.x, e.y);
       e.vx = A.add(A.mul(gamma, e.vx), hx);
       e.vy = A.add(A.mul(gamma, e.vy), hy);

@@ -216,7 +216,10 @@ export class ClosedFormRate {
     this.starts.push(scaled(schedule.expLr0, 0));
     for (let i = 1; i < ph.length; i++) {
       // η̃_{T−1} from the previous phase, then the switch factor (as the recurrence does).
-      const before = mulScaled(this.starts[i - 1], powScaled(this.growth[i - 1], ph[i].start - 1 - ph[i - 1].start));
+      const before = mulScaled(
+        this.starts[i - 1],
+        powScaled(this.growth[i - 1], ph[i].start - 1 - ph[i - 1].start),
+      );
       this.starts.push(mulScaled(before, scaled(ph[i].switchFactor, 0)));
     }
   }

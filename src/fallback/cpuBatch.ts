@@ -68,7 +68,7 @@ export class CpuBatch {
   ) {
     const { loss } = resolveLoss(config.loss);
     this.schedule = toExponential(config.optimizer);
-    this.integrator = new Integrator(F64, loss, this.schedule, config.driftTolerance);
+    this.integrator = new Integrator(F64, loss, this.schedule, config.driftTolerance, config.numerics);
     const all = initialPoints(config.init);
     this.total = all.length / 2;
     this.points = capPoints(all, maxTrajectories);
@@ -120,7 +120,8 @@ export class CpuBatch {
       const s = this.states[i];
       this.wdPos[2 * i] = s.wd.x;
       this.wdPos[2 * i + 1] = s.wd.y;
-      const [px, py] = s.overflowStep === null ? project(s.ex.x, s.ex.y, log2c) : [Number.NaN, Number.NaN];
+      const [px, py] =
+        s.overflowStep === null ? project(s.ex.x, s.ex.y, log2c + s.scaleExp) : [Number.NaN, Number.NaN];
       this.exPos[2 * i] = px;
       this.exPos[2 * i + 1] = py;
     }

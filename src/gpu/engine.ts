@@ -6,7 +6,7 @@
 import { F32 } from '../core/arith';
 import type { NumericsConfig } from '../core/config/types';
 import { DD, ddMul } from '../core/dd';
-import { LEGACY_NUMERICS, RENORM_BAND, RENORM_MAX_SHIFT } from '../core/integrator';
+import { LEGACY_NUMERICS, RENORM_BAND, RENORM_EVERY, RENORM_MAX_SHIFT } from '../core/integrator';
 import { type FourierLoss, scaledCoefficientsDD } from '../core/loss';
 import { ClosedFormRate, type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
 import { type GpuContext, invocationsPerDispatch } from './device';
@@ -23,8 +23,8 @@ import {
   TRAJECTORY_STRUCT,
 } from './layout';
 import { checkBatchLimits } from './limits';
-import { gpuReal, putReal } from './realValues';
 import { f32Literal } from './lossSource';
+import { gpuReal, putReal } from './realValues';
 import { trajectoryShader } from './shaderSource';
 
 export interface EngineSetup {
@@ -57,7 +57,12 @@ export function fSecondWgsl(loss: FourierLoss, p: GpuPrecision): string {
     const v = gpuReal(x, p);
     return typeof v === 'number' ? f32Literal(v) : `vec2<f32>(${f32Literal(v[0])}, ${f32Literal(v[1])})`;
   };
-  const lines = ['fn f_second(ux: R, uy: R) -> R {', '  var acc = r_from(0.0);', '  var c = ux;', '  var s = uy;'];
+  const lines = [
+    'fn f_second(ux: R, uy: R) -> R {',
+    '  var acc = r_from(0.0);',
+    '  var c = ux;',
+    '  var s = uy;',
+  ];
   for (let h = 0; h < c.kka.length; h++) {
     lines.push(`  acc = r_sub(acc, r_add(r_mul(${lit(c.kka[h])}, c), r_mul(${lit(c.kkb[h])}, s)));`);
     if (h + 1 < c.kka.length) {
@@ -154,6 +159,7 @@ export class TrajectoryEngine {
       RENORM_MIN_LOG2: RENORM_BAND.minLog2,
       RENORM_MAX_LOG2: RENORM_BAND.maxLog2,
       RENORM_MAX_SHIFT,
+      RENORM_EVERY,
     };
     if (p === 'df64') constants.DF64_TWO_PROD_FMA = setup.twoProdFma ? 1 : 0;
     return withErrorScopes(device, `${label} setup`, async () => {

@@ -6,6 +6,9 @@
  * the weight-decay run solid, the projected exponential run dashed, the raw exponential run dotted.
  * A vertex budget caps the work per draw: beyond it every `stride`-th sample is drawn (the newest always),
  * and beyond two vertices per path only every `trajStride`-th trajectory.
+ * One trajectory can be highlighted (the Precision tab's table): drawHighlight draws it alone, on top, in
+ * HIGHLIGHT_COLOR as three copies 1 px apart, with uniform buffers of its own (a frame's queue writes all
+ * land before its draws, so a draw cannot share a uniform buffer with another draw of the same frame).
  */
 
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
@@ -47,6 +50,10 @@ export const RUN_COLOR: Record<RunName, [number, number, number]> = {
   projected: [1, 0.42, 0.1],
   exponential: [0.3, 0.85, 1],
 };
+/** The highlighted trajectory's colour (sRGB 0–1): unlike any run colour or the heatmap's. */
+export const HIGHLIGHT_COLOR: [number, number, number] = [1, 0.16, 0.78];
+/** Highlight draws per frame: the plane's three runs and the side-by-side view's zooming pane. */
+export const HIGHLIGHT_SLOTS = 4;
 const COLOR_INDEX: Record<ColorBy, number> = { run: 0, index: 1, basin: 2, divergence: 3 };
 const PATTERN_INDEX = { solid: 0, dashed: 1, dotted: 2 };
 
@@ -114,10 +121,12 @@ export class PathRenderer {
     private readonly vertexBudget: number,
   ) {
     const defs = makeShaderDataDefinitions(pathsWgsl).uniforms.path_params;
-    this.views = [0, 1, 2].map(() => makeStructuredView(defs));
-    this.uniforms = (['weight-decay', 'projected', 'raw exponential'] as const).map((run) =>
+    const names = ['weight-decay run', 'projected run', 'raw exponential run'];
+    for (let k = 0; k < HIGHLIGHT_SLOTS; k++) names.push(`highlight ${k}`);
+    this.views = names.map(() => makeStructuredView(defs));
+    this.uniforms = names.map((run) =>
       device.createBuffer({
-        label: `paths params (${run} run)`,
+        label: `paths params (${run})`,
         size: this.views[0].arrayBuffer.byteLength,
         usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       }),
@@ -221,7 +230,7 @@ export class PathRenderer {
     }
     this.groups = this.uniforms.map((uniform, i) =>
       this.device.createBindGroup({
-        label: `paths bind group (run ${i})`,
+        label: `paths bind group (uniform ${i})`,
         layout: this.pipeline.getBindGroupLayout(0),
         entries: [
           { binding: 0, resource: { buffer: uniform } },
@@ -249,34 +258,69 @@ export class PathRenderer {
     const { first, stride, vertices } = drawnSamples(d.from, d.to, this.vertexBudget / paths);
     if (vertices < 2) return;
     const i = RUN_INDEX[d.run];
-    const groups = this.bind(src);
     const alpha = pathAlpha(src.count) * (d.run === 'weightDecay' ? 1 : 0.85);
     this.views[i].set({
+      ...this.params(src, d, { first, stride, vertices }),
+      color: [...RUN_COLOR[d.run], alpha],
+      traj_stride: trajStride,
+      color_by: COLOR_INDEX[d.colorBy],
+      highlight: -1,
+    });
+    this.submitDraw(pass, src, i, 2 * (vertices - 1) * paths);
+  }
+
+  /**
+   * Records trajectory `index` of run d.run alone, in HIGHLIGHT_COLOR, three copies 1 px apart, into `pass`
+   * (after the other paths: it is drawn on top). `slot` (0 ≤ slot < HIGHLIGHT_SLOTS) must differ between
+   * the highlight draws of one frame.
+   */
+  drawHighlight(pass: GPURenderPassEncoder, src: PathSource, d: PathDraw, index: number, slot: number): void {
+    if (src.historyLength < 2 || d.to <= d.from || index < 0 || index >= src.count) return;
+    if (d.run === 'exponential' && !src.schedule) return;
+    if (!(slot >= 0 && slot < HIGHLIGHT_SLOTS)) throw new RangeError(`highlight slot ${slot} out of range`);
+    const { first, stride, vertices } = drawnSamples(d.from, d.to, this.vertexBudget / 3);
+    if (vertices < 2) return;
+    const u = 3 + slot;
+    this.views[u].set({
+      ...this.params(src, d, { first, stride, vertices }),
+      color: [...HIGHLIGHT_COLOR, 1],
+      traj_stride: 1,
+      color_by: 0,
+      highlight: index,
+    });
+    this.submitDraw(pass, src, u, 2 * (vertices - 1) * 3);
+  }
+
+  /** The uniform fields every draw of run d.run sets alike. */
+  private params(src: PathSource, d: PathDraw, s: { first: number; stride: number; vertices: number }) {
+    return {
       scale: d.clip.scale,
       offset: d.clip.offset,
       viewport: d.viewport,
-      color: [...RUN_COLOR[d.run], alpha],
       count: src.count,
       slots: src.historyLength,
-      first_sample: first,
-      stride,
-      vertices,
-      traj_stride: trajStride,
+      first_sample: s.first,
+      stride: s.stride,
+      vertices: s.vertices,
       sample_every: src.sampleEvery,
-      which: i,
+      which: RUN_INDEX[d.run],
       pattern: PATTERN_INDEX[RUN_PATTERN[d.run]],
-      color_by: COLOR_INDEX[d.colorBy],
       polar: d.polar ? 1 : 0,
       newest: newestSample(src),
       log2_shift: d.log2Shift,
       end_step: src.endStep ?? src.step,
       basin_count: this.basinCount,
       log2_cap: LOG2_CAP,
-    });
-    this.device.queue.writeBuffer(this.uniforms[i], 0, this.views[i].arrayBuffer);
+    };
+  }
+
+  /** Uploads uniform buffer `u`'s view and records `vertexCount` vertices with its bind group. */
+  private submitDraw(pass: GPURenderPassEncoder, src: PathSource, u: number, vertexCount: number): void {
+    const groups = this.bind(src);
+    this.device.queue.writeBuffer(this.uniforms[u], 0, this.views[u].arrayBuffer);
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, groups[i]);
-    pass.draw(2 * (vertices - 1) * paths);
+    pass.setBindGroup(0, groups[u]);
+    pass.draw(vertexCount);
   }
 
   destroy(): void {

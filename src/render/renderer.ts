@@ -8,7 +8,8 @@
  *   drawn into it. Exceptions: the zooming right pane of the side-by-side view changes scale with every
  *   sample, so it is redrawn whole whenever a sample arrives; and colours by basin or divergence step
  *   depend on the newest state, so the scene is rebuilt as the run grows by a quarter and once it stops;
- * - the canvas gets a copy of the scene each frame.
+ * - the canvas gets a copy of the scene each frame, and the highlighted trajectory (setHighlight), if any,
+ *   is drawn over that copy: never into the scene, so un-highlighting needs no rebuild.
  * Keeps the canvas sized to its CSS box × DPR. Panes are columns of the canvas, drawn with a viewport each.
  *
  * Off-screen frames (video export, PNG snapshots at a chosen size) come from a second Renderer that draws
@@ -62,6 +63,8 @@ export class Renderer {
   private offscreen: Renderer | null = null;
   private offscreenLoss = -1;
   private clear: GPUColor = CLEAR;
+  /** Trajectory drawn on top in every view (the Precision tab's selected row), or null. */
+  private highlight: number | null = null;
 
   private constructor(
     private readonly device: GPUDevice,
@@ -113,6 +116,20 @@ export class Renderer {
   }
 
   /**
+   * Highlights trajectory `index` (drawn on top, bright and thicker, in every view mode) or none (null).
+   * Takes effect at the next render(); off-screen frames follow it too.
+   */
+  setHighlight(index: number | null): void {
+    if (index !== null && !(Number.isInteger(index) && index >= 0))
+      throw new RangeError(`setHighlight: index must be a whole number ≥ 0 or null, got ${index}`);
+    this.highlight = index;
+  }
+
+  get highlighted(): number | null {
+    return this.highlight;
+  }
+
+  /**
    * Draws the same state as render() at width × height device pixels into an OffscreenCanvas and returns
    * it (its content stays valid until the next call). The visible canvas, its caches and `camera` are not
    * touched: a copy of the camera keeps its centre and half-height, and the width follows the new aspect.
@@ -143,6 +160,7 @@ export class Renderer {
       this.offscreenLoss = this.lossVersion;
     }
     off.fixed = { width, height, pixelRatio };
+    off.highlight = this.highlight;
     off.render(camera.clone(), source, view);
     return off.canvas as OffscreenCanvas;
   }
@@ -350,8 +368,64 @@ export class Renderer {
       this.drawn = null;
     }
 
-    encoder.copyTextureToTexture({ texture: scene }, { texture: this.context.getCurrentTexture() }, size);
+    const target = this.context.getCurrentTexture();
+    encoder.copyTextureToTexture({ texture: scene }, { texture: target }, size);
+    if (source && this.highlight !== null) this.encodeHighlight(encoder, target, camera, source, view);
     this.device.queue.submit([encoder.finish({ label: 'frame commands' })]);
+  }
+
+  /** Draws the highlighted trajectory's runs, as drawn in each pane, over the frame in `target`. */
+  private encodeHighlight(
+    encoder: GPUCommandEncoder,
+    target: GPUTexture,
+    camera: Camera,
+    source: PathSource,
+    view: ViewState,
+  ): void {
+    const index = this.highlight;
+    const oldest = oldestSample(source);
+    const newest = newestSample(source);
+    if (index === null || index >= source.count || newest <= oldest) return;
+    const [plane, zoomed] = runsDrawn(view, !!source.schedule);
+    const right = view.mode === 'sideBySide' && !!zoomed?.length && !!source.schedule;
+    if (plane.includes('exponential') || right) this.paths.updateLog2c(source, oldest, newest);
+    const pass = encoder.beginRenderPass({
+      label: 'highlight pass',
+      colorAttachments: [
+        { view: target.createView({ label: 'canvas view (highlight)' }), loadOp: 'load', storeOp: 'store' },
+      ],
+    });
+    const common = {
+      clip: camera.clipTransform(),
+      colorBy: view.colorBy,
+      polar: view.mode === 'polar',
+      from: oldest,
+      to: newest,
+    };
+    let slot = 0;
+    this.setPane(pass, 0);
+    const [, , w, h] = this.pane(0);
+    for (const run of plane)
+      this.paths.drawHighlight(
+        pass,
+        source,
+        { ...common, run, viewport: [w, h], log2Shift: 0 },
+        index,
+        slot++,
+      );
+    if (right && source.schedule) {
+      this.setPane(pass, 1);
+      const [, , w1, h1] = this.pane(1);
+      const log2Shift = zoomShift(source.schedule, newest, source.sampleEvery);
+      this.paths.drawHighlight(
+        pass,
+        source,
+        { ...common, run: 'exponential', viewport: [w1, h1], log2Shift },
+        index,
+        slot++,
+      );
+    }
+    pass.end();
   }
 
   /** What the legend should show for `view` (runs and their patterns, path colours, pane captions, notes). */

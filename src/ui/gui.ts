@@ -25,6 +25,8 @@ export interface GuiActions {
   /** Applies a view change (cheap: no rebuild). */
   setView(patch: Partial<ViewState>): void;
   startTour(): void;
+  /** Shows or hides the Precision tab (absent: no button, e.g. the CPU fallback). */
+  togglePrecision?(): void;
   showFigure(id: string): void;
 }
 
@@ -83,6 +85,7 @@ export class ControlPanel {
     reset: () => this.actions.reset(),
     fitView: () => this.actions.fitView(),
     tour: () => this.actions.startTour(),
+    precisionStudy: () => this.actions.togglePrecision?.(),
     figure: '—',
     mode: 'plane' as ViewState['mode'],
     quiver: 'off' as ViewState['quiver'],
@@ -104,6 +107,8 @@ export class ControlPanel {
     this.gui = new GUI({ container, title: 'scaleinv-lab' });
     const s = this.state;
     this.gui.add(s, 'tour').name('▸ Tour: the seed post in 9 figures');
+    if (this.actions.togglePrecision)
+      this.gui.add(s, 'precisionStudy').name('▸ Precision study (f32 · df64 · f64 · dd)');
     const figureNames = Object.fromEntries([
       ['—', '—'],
       ...FIGURES.map((f, i) => [`${i + 1}. ${f.title}`, f.id]),

@@ -26,6 +26,7 @@ function base(): Json {
     driftTolerance: 1e-3,
     precision: 'f64',
     backend: 'cpu',
+    numerics: { renormalize: true, lrMode: 'recurrence' },
   };
 }
 
@@ -908,6 +909,7 @@ describe('readConfig (lenient)', () => {
       driftTolerance: d.driftTolerance,
       precision: d.precision,
       backend: d.backend,
+      numerics: d.numerics,
     });
     expect(() => validateConfig(config)).not.toThrow();
     // validateConfig reports the same issues, joined on one line.
@@ -937,6 +939,7 @@ describe('valid configs and defaults', () => {
       driftTolerance: 0.01,
       precision: 'dd',
       backend: 'cpu',
+      numerics: { renormalize: true, lrMode: 'recurrence' },
     },
     {
       loss: { expression: 'sin(3*theta) - 0.5*cos(theta)', harmonics: 8 },
@@ -947,6 +950,7 @@ describe('valid configs and defaults', () => {
       driftTolerance: 1.5,
       precision: 'f32',
       backend: 'gpu',
+      numerics: { renormalize: true, lrMode: 'recurrence' },
     },
     {
       loss: { preset: 'rugged' },
@@ -957,6 +961,7 @@ describe('valid configs and defaults', () => {
       driftTolerance: 1e-6,
       precision: 'df64',
       backend: 'gpu',
+      numerics: { renormalize: true, lrMode: 'recurrence' },
     },
   ];
 
@@ -1025,6 +1030,7 @@ describe('valid configs and defaults', () => {
       driftTolerance: 0.001,
       precision: 'f64',
       backend: 'cpu',
+      numerics: { renormalize: true, lrMode: 'recurrence' },
     });
   });
 });

@@ -73,6 +73,7 @@ const CASES: [string, Partial<ExperimentConfig>][] = [
     {
       optimizer: { lr: 1, weightDecay: 0.99, momentum: 0, milestones: [], lrDecay: 0.1 },
       init: { ring: { count: 16, radius: 1 } },
+      numerics: { renormalize: false, lrMode: 'recurrence' },
     },
   ],
 ];

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type Arith, F32, F64 } from '../../src/core/arith';
 import { readConfig, validateConfig } from '../../src/core/config/validate';
 import { ddMul, ddToNumber } from '../../src/core/dd';
-import { Integrator, RENORM_BAND, type TrajectoryState } from '../../src/core/integrator';
+import { Integrator, RENORM_BAND, RENORM_EVERY, type TrajectoryState } from '../../src/core/integrator';
 import type { FourierLoss } from '../../src/core/loss';
 import { findPreset } from '../../src/core/presets';
 import { runCpu } from '../../src/core/run/cpuRun';
@@ -152,10 +152,14 @@ describe('renormalisation is exact', () => {
           last = a.scaleExp;
           expect(sameUnscaled(F64, a, b), `step ${a.t} from (${x}, ${y})`).toBe(true);
           const e = floorLog2(Math.max(Math.abs(a.ex.x), Math.abs(a.ex.y)));
-          // The stored w̃ stays in the band, give or take the one step since the last check (a step of a
-          // chaotic run can grow |w̃| by a factor of 4, measured).
-          expect(e).toBeGreaterThanOrEqual(RENORM_BAND.minLog2 - 4);
-          expect(e).toBeLessThanOrEqual(RENORM_BAND.maxLog2 + 4);
+          // The band is checked every RENORM_EVERY steps; one step after a check the stored w̃ is in it, give
+          // or take that step (a step of a chaotic run can grow |w̃| by a factor of 4, measured), and it never
+          // comes near float32's limits in between.
+          if ((a.t - 1) % RENORM_EVERY === 0) {
+            expect(e).toBeGreaterThanOrEqual(RENORM_BAND.minLog2 - 4);
+            expect(e).toBeLessThanOrEqual(RENORM_BAND.maxLog2 + 4);
+          }
+          expect(Math.abs(e)).toBeLessThan(48);
         }
         expect(a.t).toBeGreaterThan(500);
         expect(renormalisations).toBeGreaterThan(3);

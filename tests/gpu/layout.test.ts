@@ -12,6 +12,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeShaderDataDefinitions } from 'webgpu-utils';
 import { findPreset } from '../../src/core/presets';
+import { trajectoryKernelSource as trajectoryShader } from '../../src/gpu/engine';
 import { compileShaderModule } from '../../src/gpu/errors';
 import {
   type GpuPrecision,
@@ -23,7 +24,6 @@ import {
   structWgsl,
   TRAJECTORY_STRUCT,
 } from '../../src/gpu/layout';
-import { trajectoryKernelSource as trajectoryShader } from '../../src/gpu/engine';
 import { gpuOrSkip } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();
@@ -46,7 +46,10 @@ const PARAMS_HEAD = {
   lr_mode: 44,
   lr_t0_exp: 48,
 };
-const METRIC: Layout = { size: 16, offsets: { gap: 0, divergence_step: 4, overflow_step: 8, crossing_step: 12 } };
+const METRIC: Layout = {
+  size: 16,
+  offsets: { gap: 0, divergence_step: 4, overflow_step: 8, crossing_step: 12 },
+};
 
 const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
   f32: {

@@ -16,8 +16,8 @@ import {
   BACKENDS,
   type ExperimentConfig,
   type InitSpec,
-  LR_MODES,
   type LossSpec,
+  LR_MODES,
   type NumericsConfig,
   PRECISIONS,
 } from './types';

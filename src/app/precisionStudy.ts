@@ -1,0 +1,218 @@
+/**
+ * The Precision tab's study, run in the browser with the CLI's pipeline (runStudy, src/core/study): f32 and
+ * df64 on the app's GPU device (TrajectoryEngine, as src/cli/gpuRun.ts), f64 and dd on the CPU in a module
+ * Web Worker (src/app/studyWorker.ts), which also runs runStudy itself so that the Lyapunov twin runs stay
+ * off the main thread. The worker asks this side for each GPU precision. Cancelling terminates the worker
+ * and stops the GPU run between submits.
+ * Every run is sampled at about DRIFT_SAMPLES steps for the drift curves; the divergence, overflow and crossing
+ * steps do not depend on sampling, so the numbers are the CLI's (`scaleinv-lab study`).
+ */
+import { resolveLoss } from '../core/config/resolve';
+import type { ExperimentConfig, Precision } from '../core/config/types';
+import { initialPoints } from '../core/init';
+import { type RunOutput, sampleSteps, type TrajectoryRecord } from '../core/run/output';
+import type { SampleSummary } from '../core/run/summary';
+import { toExponential } from '../core/schedule';
+import type { StudyStage } from '../core/study/runStudy';
+import type { StudyResult } from '../core/study/types';
+import type { GpuContext } from '../gpu/device';
+import { TrajectoryEngine } from '../gpu/engine';
+import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
+import { driftSampleEvery, slimOutput } from './precisionData';
+import type { StudyReply, StudyRequest } from './studyWorker';
+
+/** dd runs ~0.1 M trajectory-steps/s: by default only the first 64 trajectories. */
+export const DEFAULT_DD_SUBSET = 64;
+/** Steps per GPU submit (as the app's lab.step): keeps each submit short on software GPUs. */
+const GPU_STEP_CHUNK = 1000;
+
+export interface StudyProgress {
+  stage: StudyStage;
+  /** Stage k of count (the precisions, then the Lyapunov twin runs). */
+  index: number;
+  count: number;
+  done: number;
+  total: number;
+  /** Of the whole study, 0…1 (each stage weighs the same). */
+  fraction: number;
+}
+
+export interface PrecisionStudyOptions {
+  precisions: readonly Precision[];
+  /** dd runs the first `ddSubset` trajectories (default DEFAULT_DD_SUBSET). */
+  ddSubset?: number;
+  onProgress?: (p: StudyProgress) => void;
+  signal?: AbortSignal;
+  /** df64's precision probe (e.g. the app's, run once); default: run here, once per device. */
+  probe?: () => Promise<ProbeReport>;
+}
+
+export interface PrecisionStudyResult {
+  study: StudyResult;
+  /** Drift summary per precision that ran, at DRIFT_SAMPLES steps (dd: over its subset only). */
+  drift: Partial<Record<Precision, SampleSummary[]>>;
+  ddSubset: number;
+  seconds: number;
+}
+
+const probes = new WeakMap<GPUDevice, Promise<ProbeReport>>();
+
+function abortError(): DOMException {
+  return new DOMException('the precision study was cancelled', 'AbortError');
+}
+
+/** One GPU precision of the study on `ctx` (the CLI's gpuRun, chunked, with progress and cancel). */
+export async function runGpuPrecision(
+  ctx: GpuContext,
+  config: ExperimentConfig,
+  probe: () => Promise<ProbeReport>,
+  onProgress: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<RunOutput | { skipped: string }> {
+  const precision = config.precision;
+  if (precision !== 'f32' && precision !== 'df64')
+    throw new RangeError(`${precision} is not a GPU precision`);
+  const report = precision === 'df64' ? await probe() : undefined;
+  if (report && !report.df64Usable)
+    return { skipped: `df64 refused on ${ctx.description}: ${report.reason}` };
+  const { loss } = resolveLoss(config.loss);
+  const schedule = toExponential(config.optimizer);
+  const points = initialPoints(config.init);
+  const engine = await TrajectoryEngine.create(ctx, {
+    precision,
+    loss,
+    schedule,
+    tolerance: config.driftTolerance,
+    points,
+    twoProdFma: report?.chosenTwoProd === 'fma',
+    numerics: config.numerics,
+  });
+  try {
+    const at = sampleSteps(config.steps, config.sampleEvery);
+    const n = engine.count;
+    const records: TrajectoryRecord[] = Array.from({ length: n }, (_, i) => ({
+      init: [points[2 * i], points[2 * i + 1]],
+      divergenceStep: null,
+      overflowStep: null,
+      crossingStep: null,
+      wd: new Float64Array(0),
+      ex: new Float64Array(0),
+      gap: new Float64Array(at.length),
+    }));
+    let j = 0;
+    for (let start = 0; start < at.length; ) {
+      let end = start + 1;
+      while (end < at.length && at[end] - at[start] <= GPU_STEP_CHUNK) end++;
+      await engine.capture(at.slice(start, end), (snap) => {
+        for (let i = 0; i < n; i++) {
+          const r = records[i];
+          // Step 0 has not been through the kernel: both runs start at the same point.
+          r.gap[j] = snap.step === 0 ? 0 : snap.gap[i];
+          r.divergenceStep = snap.divergenceStep[i] >= 0 ? snap.divergenceStep[i] : null;
+          r.overflowStep = snap.overflowStep[i] >= 0 ? snap.overflowStep[i] : null;
+          r.crossingStep = snap.crossingStep[i] >= 0 ? snap.crossingStep[i] : null;
+        }
+        j++;
+      });
+      if (signal?.aborted) throw abortError();
+      onProgress(at[end - 1], config.steps);
+      start = end;
+    }
+    const probeOut = report
+      ? { probe: { chosenTwoProd: report.chosenTwoProd, bits: report.bits, df64Usable: true } }
+      : {};
+    return slimOutput(config, loss, schedule, records, { adapter: ctx.description, ...probeOut });
+  } finally {
+    engine.destroy();
+  }
+}
+
+/**
+ * Runs `config` in each of `options.precisions` (same initial points) and returns the study the CLI would
+ * write as study.json, plus the drift curves. Rejects with an AbortError when `signal` aborts.
+ */
+export function runPrecisionStudy(
+  ctx: GpuContext,
+  config: ExperimentConfig,
+  options: PrecisionStudyOptions,
+): Promise<PrecisionStudyResult> {
+  const ddSubset = options.ddSubset ?? DEFAULT_DD_SUBSET;
+  const probe =
+    options.probe ??
+    (() => {
+      const cached = probes.get(ctx.device);
+      if (cached) return cached;
+      const p = runPrecisionProbe(ctx, { pairs: 20_000 });
+      probes.set(ctx.device, p);
+      return p;
+    });
+  const signal = options.signal;
+  if (signal?.aborted) return Promise.reject(abortError());
+  const t0 = performance.now();
+  const drift: PrecisionStudyResult['drift'] = {};
+  const worker = new Worker(new URL('./studyWorker.ts', import.meta.url), {
+    type: 'module',
+    name: 'scaleinv-lab precision study',
+  });
+  const post = (req: StudyRequest) => worker.postMessage(req);
+  let stage = { stage: 'f32' as StudyStage, index: 0, count: 1 };
+  const progress = (done: number, total: number) =>
+    options.onProgress?.({
+      ...stage,
+      done,
+      total,
+      fraction: (stage.index + (total > 0 ? done / total : 0)) / stage.count,
+    });
+
+  return new Promise<PrecisionStudyResult>((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => finish(abortError());
+    const finish = (error: unknown, result?: PrecisionStudyResult) => {
+      if (settled) return;
+      settled = true;
+      worker.terminate();
+      signal?.removeEventListener('abort', onAbort);
+      if (result) resolve(result);
+      else reject(error);
+    };
+    signal?.addEventListener('abort', onAbort);
+    worker.onerror = (ev) => finish(new Error(`the study worker failed: ${ev.message || 'error'}`));
+    worker.onmessage = (ev: MessageEvent<StudyReply>) => {
+      const m = ev.data;
+      switch (m.type) {
+        case 'stage':
+          stage = { stage: m.stage, index: m.index, count: m.count };
+          progress(0, 1);
+          break;
+        case 'progress':
+          if (m.stage === stage.stage) progress(m.done, m.total);
+          break;
+        case 'drift':
+          drift[m.precision] = m.summary;
+          break;
+        case 'gpu':
+          runGpuPrecision(ctx, m.config, probe, progress, signal).then(
+            (out) => {
+              if ('summary' in out) drift[m.config.precision] = out.summary;
+              if (!settled) post({ type: 'gpu', id: m.id, output: out });
+            },
+            (e: unknown) => finish(e),
+          );
+          break;
+        case 'done':
+          finish(null, { study: m.study, drift, ddSubset, seconds: (performance.now() - t0) / 1000 });
+          break;
+        case 'error':
+          finish(new Error(m.message));
+          break;
+      }
+    };
+    post({
+      type: 'start',
+      config,
+      precisions: [...options.precisions],
+      ddSubset,
+      sampleEvery: driftSampleEvery(config.steps),
+    });
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * The Precision tab's module Web Worker: runs runStudy (src/core/study) for one config, f64 and dd on the
+ * CPU here (the CLI's integrators, sampled for the drift curves) and the Lyapunov twin runs; for f32 and
+ * df64 it asks the page, which owns the GPU device (src/app/precisionStudy.ts), and waits for the answer.
+ * One study per worker: the page terminates it when the study ends or is cancelled.
+ */
+import type { ExperimentConfig, Precision } from '../core/config/types';
+import type { RunOutput } from '../core/run/output';
+import type { SampleSummary } from '../core/run/summary';
+import { runStudy, type StudyStage } from '../core/study/runStudy';
+import type { StudyResult } from '../core/study/types';
+import { runCpuSlim } from './precisionData';
+
+export type StudyRequest =
+  | {
+      type: 'start';
+      config: ExperimentConfig;
+      precisions: Precision[];
+      ddSubset: number;
+      sampleEvery: number;
+    }
+  | { type: 'gpu'; id: number; output: RunOutput | { skipped: string } };
+
+export type StudyReply =
+  | { type: 'gpu'; id: number; config: ExperimentConfig }
+  | { type: 'stage'; stage: StudyStage; index: number; count: number }
+  | { type: 'progress'; stage: StudyStage; done: number; total: number }
+  | { type: 'drift'; precision: Precision; summary: SampleSummary[] }
+  | { type: 'done'; study: StudyResult }
+  | { type: 'error'; message: string };
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (reply: StudyReply) => scope.postMessage(reply);
+const waiting = new Map<number, (out: RunOutput | { skipped: string }) => void>();
+let nextId = 1;
+/** At most one progress message per PROGRESS_MS per stage (the CPU loop calls back per trajectory). */
+const PROGRESS_MS = 50;
+let lastProgress = 0;
+
+function askGpu(config: ExperimentConfig): Promise<RunOutput | { skipped: string }> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    post({ type: 'gpu', id, config });
+  });
+}
+
+async function start(req: Extract<StudyRequest, { type: 'start' }>): Promise<void> {
+  const study = await runStudy(req.config, {
+    precisions: req.precisions,
+    ddSubset: req.ddSubset,
+    now: () => performance.now() / 1000,
+    onStage: (stage, index, count) => {
+      lastProgress = 0;
+      post({ type: 'stage', stage, index, count });
+    },
+    onProgress: (stage, done, total) => {
+      const now = performance.now();
+      if (done < total && now - lastProgress < PROGRESS_MS) return;
+      lastProgress = now;
+      post({ type: 'progress', stage, done, total });
+    },
+    run: async (cfg, onProgress) => {
+      const sampled = { ...cfg, sampleEvery: req.sampleEvery };
+      if (cfg.backend === 'gpu') return askGpu(sampled);
+      const out = runCpuSlim(sampled, onProgress);
+      post({ type: 'drift', precision: cfg.precision, summary: out.summary });
+      return out;
+    },
+  });
+  post({ type: 'done', study });
+}
+
+scope.onmessage = (ev: MessageEvent<StudyRequest>) => {
+  const req = ev.data;
+  if (req.type === 'gpu') {
+    const resolve = waiting.get(req.id);
+    waiting.delete(req.id);
+    resolve?.(req.output);
+    return;
+  }
+  start(req).catch((e: unknown) =>
+    post({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
+  );
+};

@@ -1,0 +1,136 @@
+/**
+ * The Precision tab's charts (uPlot, dark theme): median angle gap against step per precision, and median
+ * divergence step against mantissa bits with the fitted line and the median instability-crossing step as a
+ * horizontal line. Also the PNG export (the CLI's study.svg, rasterised by the browser) and downloads.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { bitsChartData, driftChartData } from '../app/precisionData';
+import type { PrecisionStudyResult } from '../app/precisionStudy';
+import type { Precision } from '../core/config/types';
+import { studyToSvg } from '../core/study/svg';
+
+const CHART_HEIGHT = 190;
+/** As the drift panel's (src/ui/driftPanel.ts). */
+export const PRECISION_COLOURS: Record<Precision, string> = {
+  f32: '#ff8a3d',
+  df64: '#4fc3f7',
+  f64: '#9ccc65',
+  dd: '#ce93d8',
+};
+const AXIS = { stroke: '#c8c8d8', grid: { stroke: '#ffffff14', width: 1 }, ticks: { stroke: '#ffffff30' } };
+
+function options(box: HTMLElement, title: string, o: Partial<uPlot.Options>): uPlot.Options {
+  const width = Math.max(240, box.clientWidth || 300);
+  // A static legend (no hover values): the charts are read, not scrubbed.
+  return { title, width, height: CHART_HEIGHT, legend: { live: false }, series: [], ...o } as uPlot.Options;
+}
+
+/** Log-axis ticks at powers of ten only, at most about four (uPlot's own log splits crowd a short axis). */
+function decadeSplits(_: uPlot, _axis: number, min: number, max: number): number[] {
+  const lo = Math.ceil(Math.log10(min) - 1e-9);
+  const hi = Math.floor(Math.log10(max) + 1e-9);
+  const every = Math.max(1, Math.ceil((hi - lo + 1) / 4));
+  const out: number[] = [];
+  for (let k = lo; k <= hi; k++) if (k % every === 0) out.push(10 ** k);
+  return out;
+}
+
+/** Draws both charts into their boxes; the caller destroys them before drawing again. */
+export function drawStudyCharts(
+  r: PrecisionStudyResult,
+  driftBox: HTMLElement,
+  bitsBox: HTMLElement,
+): uPlot[] {
+  const drift = driftChartData(r.drift);
+  const driftSeries: uPlot.Series[] = [{ label: 'step' }];
+  for (const s of drift.series)
+    driftSeries.push({ label: s.precision, stroke: PRECISION_COLOURS[s.precision], width: 1.5 });
+  const d = new uPlot(
+    options(driftBox, 'Median angle gap (rad, log) vs step', {
+      scales: {
+        x: { time: false },
+        y: {
+          distr: 3,
+          range: (_, min, max) =>
+            min > 0 && Number.isFinite(min) && max > 0 ? uPlot.rangeLog(min, max, 10, true) : [1e-16, 1],
+        },
+      },
+      axes: [
+        { ...AXIS },
+        {
+          ...AXIS,
+          size: 52,
+          splits: decadeSplits,
+          filter: (_, splits) => splits,
+          values: (_, v) => v.map((x) => (x == null ? '' : `1e${Math.round(Math.log10(x))}`)),
+        },
+      ],
+      series: driftSeries,
+    }),
+    [drift.x, ...drift.series.map((s) => s.median)] as uPlot.AlignedData,
+    driftBox,
+  );
+  const b = bitsChartData(r.study);
+  const fit = r.study.aggregate.fit;
+  const bits = new uPlot(
+    options(bitsBox, 'Median divergence step vs mantissa bits', {
+      scales: { x: { time: false } },
+      axes: [{ ...AXIS }, { ...AXIS, size: 56 }],
+      series: [
+        { label: 'bits' },
+        { label: 'median', stroke: '#fff', paths: () => null, points: { show: true, size: 9, fill: '#fff' } },
+        {
+          label: fit ? `fit ${fit.slope.toFixed(2)} steps/bit` : 'fit',
+          stroke: '#9fa8da',
+          width: 1.5,
+          points: { show: false },
+        },
+        {
+          label: b.crossingStep === null ? 'no crossing' : `crossing (median ${b.crossingStep})`,
+          stroke: '#ffd54f',
+          width: 1.5,
+          dash: [6, 4],
+          points: { show: false },
+        },
+      ],
+    }),
+    [b.x, b.median, b.fit, b.crossing] as uPlot.AlignedData,
+    bitsBox,
+  );
+  return [d, bits];
+}
+
+/** Saves `blob` as `name` through an <a download>. */
+export function download(blob: Blob, name: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 30_000);
+}
+
+/** The study's SVG plot rasterised at 2× (the CLI's study.png, drawn by the browser). */
+export async function studyPng(result: PrecisionStudyResult, title: string): Promise<Blob> {
+  const svg = new Blob([studyToSvg(result.study, title)], { type: 'image/svg+xml' });
+  const url = URL.createObjectURL(svg);
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = 2 * img.naturalWidth;
+    canvas.height = 2 * img.naturalHeight;
+    canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob(
+        (b) => (b ? resolve(b) : reject(new Error('the plot could not be encoded'))),
+        'image/png',
+      ),
+    );
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
