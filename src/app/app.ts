@@ -18,10 +18,11 @@ import { Overlay } from '../ui/overlay';
 import { PrecisionTab } from '../ui/precisionTab';
 import { Tour } from '../ui/tour';
 import { Comparisons } from './comparisons';
+import { applyOrExplain, showUrlIssues, startOrFallBack } from './configBanners';
 import { DriftRecorder } from './driftRecorder';
 import { type Figure, findFigure } from './figures';
 import { SimLoop } from './loop';
-import { describeFallbacks, PLAYGROUND_DEFAULTS, strictPlayConfig } from './playConfig';
+import { strictPlayConfig } from './playConfig';
 import { type PrecisionStudyResult, runPrecisionStudy } from './precisionStudy';
 import { Session } from './session';
 import { type RunStats, runStats } from './stats';
@@ -265,7 +266,17 @@ export class App {
         });
         this.drift.updateHistogram(new Map(hists));
       },
-      (e: Error) => console.error(`[drift] ${e.message}`),
+      (e: Error) => {
+        // A sample in flight when the session is replaced or the device is lost fails by design; the loss
+        // itself is reported (and recovered from) by watchDevice, which may hear of it a little later.
+        const lost = Promise.race([
+          this.ctx.device.lost.then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 1000)),
+        ]);
+        void lost.then((wasLost) => {
+          if (!wasLost && !this.disposed && primary === this.recorder) console.error(`[drift] ${e.message}`);
+        });
+      },
     );
   }
 
@@ -309,18 +320,8 @@ export class App {
     return this.enqueue(() => this.build(config));
   }
 
-  private async applyFromGui(candidate: unknown): Promise<boolean> {
-    try {
-      await this.setConfig(candidate);
-      this.banners.clear('config');
-      return true;
-    } catch (e) {
-      this.banners.show('config', 'error', [
-        `Not applied: ${(e as Error).message}`,
-        'The previous configuration is still running.',
-      ]);
-      return false;
-    }
+  private applyFromGui(candidate: unknown): Promise<boolean> {
+    return applyOrExplain(this.banners, () => this.setConfig(candidate));
   }
 
   /** Lenient: bad fields fall back to defaults with a banner naming each; never throws. */
@@ -328,30 +329,13 @@ export class App {
     const state = decodeHash(hash);
     this.viewState = state.view;
     this.panel.syncView(state.view);
-    if (state.issues.length > 0) {
-      this.banners.show('url', 'warning', [
-        'The configuration in the URL had problems:',
-        ...describeFallbacks(state.issues),
-      ]);
-    } else {
-      this.banners.clear('url');
-    }
-    try {
-      await this.enqueue(() => this.build(state.config));
-    } catch (e) {
-      const why = `Could not start this configuration: ${(e as Error).message}`;
-      if (this.session) {
-        this.banners.show('config', 'error', [why, 'The previous configuration is still running.']);
-        return;
-      }
-      // Nothing runs yet (first load): fall back to the defaults rather than an empty page.
-      try {
-        await this.enqueue(() => this.build(structuredClone(PLAYGROUND_DEFAULTS)));
-        this.banners.show('config', 'error', [why, 'The default configuration was started instead.']);
-      } catch (e2) {
-        this.banners.show('config', 'error', [why, `The defaults failed too: ${(e2 as Error).message}`]);
-      }
-    }
+    showUrlIssues(this.banners, state.issues);
+    await startOrFallBack(
+      this.banners,
+      state.config,
+      (c) => this.enqueue(() => this.build(c)),
+      () => this.session !== null,
+    );
   }
 
   private async build(config: ExperimentConfig): Promise<void> {
@@ -546,6 +530,7 @@ export class App {
       end: s?.config.steps ?? 0,
       trajectories: s?.count ?? 0,
       precision: s?.config.precision ?? '–',
+      memoryBytes: (s?.memoryBytes ?? 0) + this.compare.runs.reduce((m, r) => m + r.session.memoryBytes, 0),
       adapter: this.ctx.description,
       status: this.status,
     });

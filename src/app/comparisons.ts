@@ -46,7 +46,7 @@ export class Comparisons {
         }
       }
     } catch (e) {
-      for (const r of runs) r.recorder.destroy(), r.session.destroy();
+      new Comparisons(runs).destroy();
       throw e;
     }
     return new Comparisons(runs);

@@ -10,6 +10,7 @@ import type { FourierLoss } from '../core/loss';
 import { toExponential } from '../core/schedule';
 import type { GpuContext } from '../gpu/device';
 import { TrajectoryEngine } from '../gpu/engine';
+import { batchMemoryBytes } from '../gpu/limits';
 import { GapReducer } from '../gpu/reduce';
 import type { PathSource } from '../render/paths';
 
@@ -77,6 +78,16 @@ export class Session {
     const session = new Session(ctx, config, loss, engine, points, historyLength, reducer);
     session.writeFirstSample();
     return session;
+  }
+
+  /** GPU memory of this run's buffers (state, metrics, path ring), as the engine allocated them. */
+  get memoryBytes(): number {
+    return batchMemoryBytes({
+      count: this.count,
+      trajectoryBytes: this.engine.trajectoryBytes,
+      metricBytes: this.engine.metricBytes,
+      historyLength: this.historyLength,
+    });
   }
 
   get count(): number {

@@ -5,9 +5,11 @@
  * playing, a frame asks for `stepsPerFrame` steps only once the previous frame's answer has arrived, so
  * a slow CPU lowers the frame rate instead of piling up work.
  */
+
+import { applyOrExplain, showUrlIssues, startOrFallBack } from '../app/configBanners';
 import { type Figure, findFigure } from '../app/figures';
 import type { FrameTiming } from '../app/loop';
-import { describeFallbacks, PLAYGROUND_DEFAULTS, strictPlayConfig } from '../app/playConfig';
+import { strictPlayConfig } from '../app/playConfig';
 import type { RunStats } from '../app/stats';
 import { decodeHash, writeHash } from '../app/urlState';
 import { DEFAULT_VIEW, readViewState, type ViewState } from '../app/viewState';
@@ -177,43 +179,21 @@ export class FallbackApp {
     this.banners.show('config', 'error', [`Not applied: ${(e as Error).message}`]);
   }
 
-  private async applyFromGui(candidate: unknown): Promise<boolean> {
-    try {
-      await this.setConfig(candidate);
-      this.banners.clear('config');
-      return true;
-    } catch (e) {
-      this.banners.show('config', 'error', [
-        `Not applied: ${(e as Error).message}`,
-        'The previous configuration is still running.',
-      ]);
-      return false;
-    }
+  private applyFromGui(candidate: unknown): Promise<boolean> {
+    return applyOrExplain(this.banners, () => this.setConfig(candidate));
   }
 
   /** Lenient: bad fields fall back to defaults with a banner naming each; never throws. */
   private async loadFromUrl(hash: string): Promise<void> {
     const state = decodeHash(hash);
     this.viewState = state.view;
-    if (state.issues.length > 0) {
-      this.banners.show('url', 'warning', [
-        'The configuration in the URL had problems:',
-        ...describeFallbacks(state.issues),
-      ]);
-    } else {
-      this.banners.clear('url');
-    }
-    try {
-      await this.enqueue(() => this.build(state.config));
-    } catch (e) {
-      const why = `Could not start this configuration: ${(e as Error).message}`;
-      if (this.current) {
-        this.banners.show('config', 'error', [why, 'The previous configuration is still running.']);
-        return;
-      }
-      await this.enqueue(() => this.build(structuredClone(PLAYGROUND_DEFAULTS)));
-      this.banners.show('config', 'error', [why, 'The default configuration was started instead.']);
-    }
+    showUrlIssues(this.banners, state.issues);
+    await startOrFallBack(
+      this.banners,
+      state.config,
+      (c) => this.enqueue(() => this.build(c)),
+      () => this.current !== null,
+    );
   }
 
   private async build(config: ExperimentConfig): Promise<void> {

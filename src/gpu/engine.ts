@@ -205,6 +205,11 @@ export class TrajectoryEngine {
     return this.t;
   }
 
+  /** Bytes of one trajectory's metrics record. */
+  get metricBytes(): number {
+    return this.metricSize;
+  }
+
   get trajectoryBytes(): number {
     return this.trajLayout.size;
   }

@@ -3,7 +3,9 @@
  * precision, the histogram of divergence steps, and for a grid init the divergence map. Data arrives as
  * often as the app samples; the charts redraw at most MIN_REDRAW_MS apart, and not at all while collapsed.
  */
+
 import uPlot from 'uplot';
+import { driftChartSvg } from './driftSvg';
 import 'uplot/dist/uPlot.min.css';
 import './driftPanel.css';
 import type { DriftHistogram, DriftSeries } from '../app/driftRecorder';
@@ -89,6 +91,16 @@ export class DriftPanel {
     this.gapBox = el('div', 'drift-gap', body);
     el('div', 'drift-title', this.gapBox).textContent =
       'Angle gap δ (rad, log scale) vs step — median, p95 (dashed), max (dotted)';
+    const exports = el('div', 'drift-note', this.gapBox);
+    for (const [label, save] of [
+      ['SVG', () => this.saveSvg()],
+      ['PNG', () => this.savePng()],
+    ] as const) {
+      const b = el('button', 'drift-export', exports);
+      b.type = 'button';
+      b.textContent = `export ${label}`;
+      b.addEventListener('click', save);
+    }
     this.histBox = el('div', 'drift-hist', body);
     el('div', 'drift-title', this.histBox).textContent = 'Divergence step (trajectories per bin)';
     this.histNote = el('div', 'drift-note', this.histBox);
@@ -104,6 +116,18 @@ export class DriftPanel {
       `<i class="drift-swatch" style="background:${rgb(NEVER_DIVERGED_RGB)}"></i>never ` +
       `<i class="drift-swatch" style="background:${rgb(OVERFLOWED_RGB)}"></i>overflowed`;
     this.root.classList.toggle('collapsed', this.collapsed);
+  }
+
+  /** The gap chart as a printable SVG figure (all precisions), downloaded. */
+  saveSvg(): void {
+    const svg = driftChartSvg([...this.series.values()]);
+    download(new Blob([svg], { type: 'image/svg+xml' }), 'drift.svg');
+  }
+
+  /** The gap chart as drawn (uPlot's canvas), downloaded as PNG. */
+  savePng(): void {
+    const canvas = this.gapChart?.plot.ctx.canvas;
+    canvas?.toBlob((b) => b && download(b, 'drift.png'), 'image/png');
   }
 
   get open(): boolean {
@@ -334,4 +358,12 @@ export class DriftPanel {
     void this.map?.then((m) => m?.destroy());
     this.root.remove();
   }
+}
+
+function download(blob: Blob, name: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }

@@ -8,6 +8,8 @@ export interface OverlayState {
   end: number;
   trajectories: number;
   precision: string;
+  /** GPU memory of the running batches (shown from 16 MiB up: "large runs"). */
+  memoryBytes?: number;
   adapter: string;
   status: string;
 }
@@ -42,7 +44,10 @@ export class Overlay {
     const lines = [
       `${frame} · ${rate}${work}`,
       gpu,
-      `step ${s.step} / ${s.end} · ${s.trajectories} trajectories · ${s.precision}`,
+      `step ${s.step} / ${s.end} · ${s.trajectories} trajectories · ${s.precision}` +
+        ((s.memoryBytes ?? 0) >= 16 * 2 ** 20
+          ? ` · ${((s.memoryBytes ?? 0) / 2 ** 20).toFixed(0)} MiB GPU memory`
+          : ''),
       s.status || s.adapter,
     ];
     const text = lines.join('\n');

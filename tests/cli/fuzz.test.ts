@@ -82,12 +82,14 @@ describe('CLI fuzz over generated bad configs', () => {
     writeFileSync(file, raw ?? JSON.stringify(config));
     stderr = [];
     stdout = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation(
-      (s: string | Uint8Array) => (stderr.push(String(s)), true),
-    );
-    vi.spyOn(process.stdout, 'write').mockImplementation(
-      (s: string | Uint8Array) => (stdout.push(String(s)), true),
-    );
+    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      stderr.push(String(s));
+      return true;
+    });
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      stdout.push(String(s));
+      return true;
+    });
     try {
       return await main(['run', file]);
     } finally {
@@ -139,7 +141,7 @@ describe('CLI fuzz over generated bad configs', () => {
       '"x"',
       '{"steps": NaN}',
       '\u0000',
-      '{"loss": {"expression": "' + '('.repeat(5000) + '"}}',
+      `{"loss": {"expression": "${'('.repeat(5000)}"}}`,
     ]) {
       const code = await runCli(null, raw);
       expect(code, raw.slice(0, 40)).toBe(2);

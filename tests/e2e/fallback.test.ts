@@ -26,8 +26,7 @@ import {
   ARTIFACTS,
   baseUrl,
   buildApp,
-  CHROMIUM,
-  chromiumAvailable,
+  e2eAvailable,
   hashFor,
   launchBrowser,
   startPreview,
@@ -37,12 +36,7 @@ import {
 const OUT_DIR = join(tmpdir(), 'scaleinv-lab-e2e-fallback');
 const PORT = 4183;
 
-const available = chromiumAvailable();
-if (!available) {
-  const why = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-  if (process.env.CI) throw new Error(`[e2e] ${why}; end-to-end tests must run in CI`);
-  console.warn(`[e2e] SKIPPED: ${why}`);
-}
+const available = e2eAvailable();
 
 /** The f64 CPU reference (the CLI's integrator and summary) over the points the fallback runs. */
 function reference(c: ExperimentConfig, steps: number): RunStats {

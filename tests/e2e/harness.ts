@@ -59,6 +59,21 @@ const SETUP_FLAGS: Record<BrowserSetup, string[]> = {
   none: NO_3D_FLAGS,
 };
 
+/**
+ * Whether this file's end-to-end tests can run: true when Chromium (and any `extra` requirement) is here.
+ * Otherwise they must not silently pass: in CI this throws, elsewhere it warns that they are skipped.
+ */
+export function e2eAvailable(extra: { ok: boolean; why: string } = { ok: true, why: '' }): boolean {
+  const chromium = chromiumAvailable();
+  if (chromium && extra.ok) return true;
+  const why = chromium
+    ? extra.why
+    : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  if (process.env.CI) throw new Error(`[e2e] ${why}; end-to-end tests must run in CI`);
+  console.warn(`[e2e] SKIPPED: ${why}`);
+  return false;
+}
+
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
 }

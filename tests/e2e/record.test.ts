@@ -19,8 +19,7 @@ import {
   ARTIFACTS,
   baseUrl,
   buildApp,
-  CHROMIUM,
-  chromiumAvailable,
+  e2eAvailable,
   launchBrowser,
   startPreview,
   stopPreview,
@@ -35,12 +34,10 @@ function hasTool(name: string): boolean {
   return spawnSync(name, ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
-const available = chromiumAvailable() && hasTool('ffprobe') && hasTool('ffmpeg');
-if (!available) {
-  const why = `needs Chromium at ${CHROMIUM} and ffmpeg/ffprobe (apt-get install chromium ffmpeg)`;
-  if (process.env.CI) throw new Error(`[e2e] ${why}; end-to-end tests must run in CI`);
-  console.warn(`[e2e] SKIPPED record.test.ts: ${why}`);
-}
+const available = e2eAvailable({
+  ok: hasTool('ffprobe') && hasTool('ffmpeg'),
+  why: 'record.test.ts needs ffmpeg/ffprobe (apt-get install ffmpeg)',
+});
 
 /** window.lab with the recording calls (labApi.ts spreads recordingLab into it). Types only: erased. */
 type Lab = LabApi & RecordingLab;
