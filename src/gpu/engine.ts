@@ -7,7 +7,7 @@ import { F32 } from '../core/arith';
 import type { NumericsConfig } from '../core/config/types';
 import { DD, ddMul } from '../core/dd';
 import { LEGACY_NUMERICS, RENORM_BAND, RENORM_EVERY, RENORM_MAX_SHIFT } from '../core/integrator';
-import { type FourierLoss, scaledCoefficientsDD } from '../core/loss';
+import type { FourierLoss } from '../core/loss';
 import { ClosedFormRate, type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
 import { type GpuContext, invocationsPerDispatch } from './device';
 import type { ProbeSabotage } from './df64Source';
@@ -23,7 +23,6 @@ import {
   TRAJECTORY_STRUCT,
 } from './layout';
 import { checkBatchLimits } from './limits';
-import { f32Literal } from './lossSource';
 import { gpuReal, putReal } from './realValues';
 import { trajectoryShader } from './shaderSource';
 
@@ -51,35 +50,6 @@ export interface EngineSetup {
  * WGSL `fn f_second(ux: R, uy: R) -> R`: f''(θ), unrolled with literal coefficients like lossSource.ts
  * f_prime, in the operation order of src/core/integrator.ts fSecond (the CPU float32 mirror).
  */
-export function fSecondWgsl(loss: FourierLoss, p: GpuPrecision): string {
-  const c = scaledCoefficientsDD(loss);
-  const lit = (x: DD) => {
-    const v = gpuReal(x, p);
-    return typeof v === 'number' ? f32Literal(v) : `vec2<f32>(${f32Literal(v[0])}, ${f32Literal(v[1])})`;
-  };
-  const lines = [
-    'fn f_second(ux: R, uy: R) -> R {',
-    '  var acc = r_from(0.0);',
-    '  var c = ux;',
-    '  var s = uy;',
-  ];
-  for (let h = 0; h < c.kka.length; h++) {
-    lines.push(`  acc = r_sub(acc, r_add(r_mul(${lit(c.kka[h])}, c), r_mul(${lit(c.kkb[h])}, s)));`);
-    if (h + 1 < c.kka.length) {
-      lines.push(
-        '  { let cn = r_sub(r_mul(c, ux), r_mul(s, uy)); s = r_add(r_mul(c, uy), r_mul(s, ux)); c = cn; }',
-      );
-    }
-  }
-  lines.push('  return acc;', '}', '');
-  return lines.join('\n');
-}
-
-/** The full trajectory kernel: shaderSource.ts trajectoryShader plus the generated f_second. */
-export function trajectoryKernelSource(p: GpuPrecision, loss: FourierLoss, sabotage?: ProbeSabotage): string {
-  return `${trajectoryShader(p, loss, sabotage)}\n${fSecondWgsl(loss, p)}`;
-}
-
 /** Positions and metrics read back from the GPU, as float64 (hi + lo for df64). */
 export interface EngineSnapshot {
   step: number;
@@ -152,7 +122,7 @@ export class TrajectoryEngine {
     const module = await compileShaderModule(
       device,
       `${label} shader`,
-      trajectoryKernelSource(p, setup.loss, setup.df64Sabotage),
+      trajectoryShader(p, setup.loss, setup.df64Sabotage),
     );
     const constants: Record<string, number> = {
       WORKGROUP_SIZE: setup.workgroupSize ?? 64,

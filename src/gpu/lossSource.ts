@@ -23,22 +23,20 @@ function realLiteral(x: DD, p: GpuPrecision): string {
   return typeof v === 'number' ? f32Literal(v) : `vec2<f32>(${f32Literal(v[0])}, ${f32Literal(v[1])})`;
 }
 
-/** WGSL source of `fn f_prime(ux: R, uy: R) -> R` for `loss` in precision `p`. */
-export function fPrimeWgsl(loss: FourierLoss, p: GpuPrecision): string {
-  const c = scaledCoefficientsDD(loss);
+/**
+ * `fn name(ux: R, uy: R) -> R`: acc updated once per harmonic by `term(h)` (with c, s = cos kθ, sin kθ),
+ * then the rotation to harmonic k + 1 (skipped after the last one: its result would be unused).
+ */
+function harmonicSumWgsl(name: string, harmonics: number, term: (h: number) => string): string {
   const lines = [
-    'fn f_prime(ux: R, uy: R) -> R {',
+    `fn ${name}(ux: R, uy: R) -> R {`,
     '  var acc = r_from(0.0);',
     '  var c = ux;',
     '  var s = uy;',
   ];
-  for (let h = 0; h < c.ka.length; h++) {
-    const kb = realLiteral(c.kb[h], p);
-    const ka = realLiteral(c.ka[h], p);
-    lines.push(`  // harmonic ${h + 1}: k·b_k = ${c.kb[h].hi}, k·a_k = ${c.ka[h].hi}`);
-    lines.push(`  acc = r_add(acc, r_sub(r_mul(${kb}, c), r_mul(${ka}, s)));`);
-    // The rotation to the next harmonic is skipped after the last one (its result would be unused).
-    if (h + 1 < c.ka.length) {
+  for (let h = 0; h < harmonics; h++) {
+    lines.push(`  ${term(h)}`);
+    if (h + 1 < harmonics) {
       lines.push(
         '  { let cn = r_sub(r_mul(c, ux), r_mul(s, uy)); s = r_add(r_mul(c, uy), r_mul(s, ux)); c = cn; }',
       );
@@ -46,4 +44,26 @@ export function fPrimeWgsl(loss: FourierLoss, p: GpuPrecision): string {
   }
   lines.push('  return acc;', '}', '');
   return lines.join('\n');
+}
+
+/** f'(θ) = Σ k(b_k cos kθ − a_k sin kθ), in the order of src/core/loss.ts fPrime(). */
+export function fPrimeWgsl(loss: FourierLoss, p: GpuPrecision): string {
+  const c = scaledCoefficientsDD(loss);
+  return harmonicSumWgsl(
+    'f_prime',
+    c.ka.length,
+    (h) =>
+      `acc = r_add(acc, r_sub(r_mul(${realLiteral(c.kb[h], p)}, c), r_mul(${realLiteral(c.ka[h], p)}, s)));`,
+  );
+}
+
+/** f''(θ) = −Σ k²(a_k cos kθ + b_k sin kθ), in the order of src/core/integrator.ts fSecond(). */
+export function fSecondWgsl(loss: FourierLoss, p: GpuPrecision): string {
+  const c = scaledCoefficientsDD(loss);
+  return harmonicSumWgsl(
+    'f_second',
+    c.kka.length,
+    (h) =>
+      `acc = r_sub(acc, r_add(r_mul(${realLiteral(c.kka[h], p)}, c), r_mul(${realLiteral(c.kkb[h], p)}, s)));`,
+  );
 }

@@ -8,7 +8,7 @@ import trajectoryWgsl from '../../shaders/trajectory.wgsl?raw';
 import type { FourierLoss } from '../core/loss';
 import { df64Source, type ProbeSabotage } from './df64Source';
 import { type GpuPrecision, structsWgsl } from './layout';
-import { fPrimeWgsl } from './lossSource';
+import { fPrimeWgsl, fSecondWgsl } from './lossSource';
 
 /** `sabotage` degrades df64 on purpose (tests only: they must see the precision checks fail). */
 export function realPrelude(p: GpuPrecision, sabotage?: ProbeSabotage): string {
@@ -17,7 +17,14 @@ export function realPrelude(p: GpuPrecision, sabotage?: ProbeSabotage): string {
 
 /** The trajectory kernel for one loss (its coefficients are compiled in, see lossSource.ts). */
 export function trajectoryShader(p: GpuPrecision, loss: FourierLoss, sabotage?: ProbeSabotage): string {
-  return [realPrelude(p, sabotage), structsWgsl(p), fPrimeWgsl(loss, p), lossWgsl, trajectoryWgsl].join('\n');
+  return [
+    realPrelude(p, sabotage),
+    structsWgsl(p),
+    fPrimeWgsl(loss, p),
+    fSecondWgsl(loss, p),
+    lossWgsl,
+    trajectoryWgsl,
+  ].join('\n');
 }
 
 export function fieldShader(): string {

@@ -12,7 +12,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeShaderDataDefinitions } from 'webgpu-utils';
 import { findPreset } from '../../src/core/presets';
-import { trajectoryKernelSource as trajectoryShader } from '../../src/gpu/engine';
 import { compileShaderModule } from '../../src/gpu/errors';
 import {
   type GpuPrecision,
@@ -24,6 +23,7 @@ import {
   structWgsl,
   TRAJECTORY_STRUCT,
 } from '../../src/gpu/layout';
+import { trajectoryShader } from '../../src/gpu/shaderSource';
 import { gpuOrSkip } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();
