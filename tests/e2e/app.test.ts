@@ -434,6 +434,56 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     await page.close();
   }, 180_000);
 
+  it('pausing, resuming, switching tabs and resizing while playing do not corrupt the state', async () => {
+    const { page, errors } = await open();
+    await page.evaluate(async () => {
+      const lab = window.lab!;
+      lab.pause();
+      await lab.setConfig({
+        ...lab.getConfig(),
+        loss: { preset: 'rugged' },
+        init: { ring: { count: 1024, radius: 1 } },
+      });
+      lab.play();
+    });
+    for (const [w, h] of [
+      [700, 500],
+      [1280, 720],
+      [480, 800],
+    ]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForTimeout(400);
+    }
+    const other = await browser!.newPage(); // another tab in front: rAF is throttled in the hidden one
+    await other.bringToFront();
+    await other.waitForTimeout(800);
+    await page.bringToFront();
+    await other.close();
+    await page.evaluate(async () => {
+      const lab = window.lab!;
+      lab.pause();
+      await new Promise((r) => setTimeout(r, 300));
+      lab.play();
+      await new Promise((r) => setTimeout(r, 300));
+      lab.pause();
+    });
+    const result = await page.evaluate(async () => {
+      const lab = window.lab!;
+      await new Promise((r) => setTimeout(r, 300)); // the last frame in flight completes
+      const during = await lab.stats();
+      // The same number of steps from step 0 in one go must give the same numbers.
+      await lab.setConfig(lab.getConfig());
+      await lab.step(during.step);
+      return { during, fresh: await lab.stats() };
+    });
+    expect(result.during.step).toBeGreaterThan(0);
+    expect(result.during).toEqual(result.fresh);
+    const shot = await pngStats(page, true);
+    expect(shot.variance).toBeGreaterThan(100);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('a URL hash with bad fields shows a banner naming them and still renders', async () => {
     const hash = hashFor({ optimizer: { lr: -1 }, precision: 'f65', init: { ring: { count: 256 } } });
     const { page, errors } = await open(hash);
