@@ -163,7 +163,12 @@ export class App {
     app.cleanups.push(() => app.precisionTab.destroy());
     app.tour = new Tour(document.body, (f) => app.showFigure(f));
     app.recording = installRecording(app, dom.canvas, app.panel.addFolder('Record'));
-    app.cleanups.push(() => app.recording.destroy());
+    // dispose() runs only when the device is lost: an export under way says so.
+    app.cleanups.push(() =>
+      app.recording.destroy(
+        'the GPU device was lost during the recording; the playground has recovered: record again',
+      ),
+    );
     app.cleanups.push(app.camera.attach(dom.canvas));
     app.camera.onPick = (x, y) => app.addTrajectoryAt(x, y);
     if (restore) {

@@ -9,6 +9,7 @@ import { DD, ddMul } from '../core/dd';
 import { LEGACY_NUMERICS, RENORM_BAND, RENORM_EVERY, RENORM_MAX_SHIFT } from '../core/integrator';
 import type { FourierLoss } from '../core/loss';
 import { ClosedFormRate, type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
+import { explainKernelCompileError } from './compileMessage';
 import { type GpuContext, invocationsPerDispatch } from './device';
 import type { ProbeSabotage } from './df64Source';
 import { type DispatchSpec, planDispatches } from './dispatchPlan';
@@ -123,7 +124,9 @@ export class TrajectoryEngine {
       device,
       `${label} shader`,
       trajectoryShader(p, setup.loss, setup.df64Sabotage),
-    );
+    ).catch((e: unknown) => {
+      throw explainKernelCompileError(e, setup.loss, p);
+    });
     const constants: Record<string, number> = {
       WORKGROUP_SIZE: setup.workgroupSize ?? 64,
       RENORM_MIN_LOG2: RENORM_BAND.minLog2,

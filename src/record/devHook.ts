@@ -135,8 +135,9 @@ export class Recording {
     };
   }
 
-  destroy(): void {
-    this.recorder.cancel();
+  /** Takes the recording UI off the page; an export under way rejects with `reason`. */
+  destroy(reason?: string): void {
+    this.recorder.cancel(reason);
     this.shortcuts.destroy();
     this.panel?.destroy();
     this.presentation.destroy();

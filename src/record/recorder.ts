@@ -49,8 +49,12 @@ export class Recorder {
     return this.active !== null;
   }
 
-  /** Cancels the export under way (its promise rejects with an AbortError); no-op when idle. */
-  cancel(): void {
+  /** Why the last export was cancelled, when not by the user (e.g. the GPU device was lost). */
+  private cancelReason: string | undefined;
+
+  /** Cancels the export under way (its promise rejects with an AbortError saying `reason`); no-op when idle. */
+  cancel(reason?: string): void {
+    this.cancelReason = reason;
     this.active?.abort();
   }
 
@@ -95,6 +99,7 @@ export class Recorder {
     if (!Number.isInteger(spf) || spf < 0) throw new RangeError(`stepsPerFrame must be a whole number ≥ 0`);
     if (this.active) throw new Error('a recording is already running (cancel it first)');
     const ac = new AbortController();
+    this.cancelReason = undefined;
     if (o.signal?.aborted) throw abortError();
     o.signal?.addEventListener('abort', () => ac.abort(), { once: true });
     const host = this.host;
@@ -150,7 +155,7 @@ export class Recorder {
       });
       try {
         for (let i = 0; i < total; i++) {
-          if (ac.signal.aborted) throw abortError();
+          if (ac.signal.aborted) throw abortError(this.cancelReason);
           await drawFrame(i);
           await writer.add();
           clock.tick(i + 1, label(i + 1));

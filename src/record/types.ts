@@ -78,6 +78,6 @@ export interface RecordResult {
   note?: string;
 }
 
-export function abortError(): DOMException {
-  return new DOMException('the recording was cancelled', 'AbortError');
+export function abortError(reason = 'the recording was cancelled'): DOMException {
+  return new DOMException(reason, 'AbortError');
 }

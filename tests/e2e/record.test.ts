@@ -340,4 +340,44 @@ describe.skipIf(!available)('video export in Chromium (WebGPU on SwiftShader)', 
     expect(out.againSize).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
+
+  // Last: it replaces the App (the device is lost), which the other tests share.
+  it('a device lost during a recording: the export rejects with a message, the app recovers, a new export works', async () => {
+    const out = await page.evaluate(async () => {
+      const lab = window.lab as Lab;
+      lab.pause();
+      let lost = false;
+      const outcome = await lab
+        .record({
+          seconds: 10,
+          fps: 30,
+          width: 320,
+          height: 180,
+          onProgress: (p) => {
+            if (p.frame >= 3 && !lost) {
+              lost = true;
+              lab.debug!.loseDevice();
+            }
+          },
+        })
+        .then(
+          () => 'resolved',
+          (e: Error) => `${e.name}: ${e.message}`,
+        );
+      await lab.step(10); // waits for the recovered App
+      const again = await lab.record({ seconds: 0.2, fps: 30, width: 320, height: 180 });
+      return {
+        outcome,
+        state: document.body.dataset.state,
+        againSize: again.size,
+        recoveries: lab.debug!.recoveries(),
+      };
+    });
+    console.log(`[e2e record] device lost while recording: ${JSON.stringify(out)}`);
+    expect(out.outcome).toMatch(/device was lost during the recording/);
+    expect(out.state).toBe('ready');
+    expect(out.recoveries).toBe(1);
+    expect(out.againSize).toBeGreaterThan(0);
+    expect(errors.filter((e) => !/lost|destroy/i.test(e))).toEqual([]);
+  });
 });
