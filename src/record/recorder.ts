@@ -127,6 +127,13 @@ export class Recorder {
       comp.draw(await host.renderFrame(width, height), seg.caption, style(o));
     };
     this.active = ac;
+    // Every await below races this: after a device loss the GPU work it waits for may never settle, and
+    // the export must still reject (with the reason) instead of hanging.
+    const aborted = new Promise<never>((_, reject) =>
+      ac.signal.addEventListener('abort', () => reject(abortError(this.cancelReason)), { once: true }),
+    );
+    aborted.catch(() => undefined);
+    const orAbort = <T>(work: Promise<T>): Promise<T> => Promise.race([work, aborted]);
     const wasPlaying = host.isPlaying();
     host.pause();
     try {
@@ -156,16 +163,17 @@ export class Recorder {
       try {
         for (let i = 0; i < total; i++) {
           if (ac.signal.aborted) throw abortError(this.cancelReason);
-          await drawFrame(i);
-          await writer.add();
+          await orAbort(drawFrame(i));
+          await orAbort(writer.add());
           clock.tick(i + 1, label(i + 1));
         }
         clock.tick(total, 'finalizing');
-        const blob = await writer.finalize();
+        const blob = await orAbort(writer.finalize());
         const p = clock.tick(total, 'done');
         return { blob, mode: 'webcodecs', codec: writer.codecString, frames: total, exportFps: p.exportFps };
       } catch (e) {
-        await writer.cancel().catch(() => undefined);
+        const settle = new Promise((r) => setTimeout(r, 2000));
+        await Promise.race([writer.cancel().catch(() => undefined), settle]);
         throw e;
       }
     } finally {
