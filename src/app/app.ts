@@ -4,6 +4,7 @@
  * a queue, so a session is never replaced or destroyed under a pending operation. A config is swapped in
  * only once its new engine is built: a failure leaves the previous one running.
  */
+
 import type { ExperimentConfig, Precision } from '../core/config/types';
 import type { GpuContext } from '../gpu/device';
 import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
@@ -22,12 +23,13 @@ import { applyOrExplain, showUrlIssues, startOrFallBack } from './configBanners'
 import { DriftRecorder } from './driftRecorder';
 import { type Figure, findFigure } from './figures';
 import { SimLoop } from './loop';
+import { OpQueue } from './opQueue';
 import { strictPlayConfig } from './playConfig';
 import { type PrecisionStudyResult, runPrecisionStudy } from './precisionStudy';
 import { Session } from './session';
 import { type RunStats, runStats } from './stats';
 import { decodeHash, writeHash } from './urlState';
-import { DEFAULT_VIEW, readViewState, type ViewState } from './viewState';
+import { DEFAULT_VIEW, mergeView, type ViewState } from './viewState';
 
 /** What survives a device loss: the app is rebuilt on a new device and brought back to this state. */
 export interface AppSnapshot {
@@ -56,7 +58,7 @@ export class App {
   readonly camera = new Camera();
   readonly loop: SimLoop;
   private session: Session | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly ops = new OpQueue();
   private probe: Promise<ProbeReport> | null = null;
   private status = '';
   private drawnRevision = -1;
@@ -174,7 +176,7 @@ export class App {
     if (restore) {
       app.viewState = structuredClone(restore.view);
       app.panel.syncView(restore.view);
-      await app.enqueue(() => app.build(restore.config));
+      await app.ops.run(() => app.build(restore.config));
       if (restore.view.camera)
         app.camera.setPlaneView(restore.view.camera.center, restore.view.camera.halfHeight);
       await app.step(restore.step);
@@ -211,13 +213,12 @@ export class App {
    * changed). Takes effect at the next frame; no rebuild.
    */
   setView(patch: Partial<ViewState>): void {
-    const { view, issues } = readViewState({ ...this.viewState, ...patch });
-    if (issues.length > 0) throw new Error(issues.map((i) => `${i.path} ${i.message}`).join('; '));
+    const view = mergeView(this.viewState, patch);
     const compareChanged = JSON.stringify(view.compare) !== JSON.stringify(this.viewState.compare);
     this.viewState = view;
     this.panel.syncView(view);
     if (compareChanged)
-      void this.enqueue(() => this.rebuildComparisons()).catch((e: unknown) => this.showError(e));
+      void this.ops.run(() => this.rebuildComparisons()).catch((e: unknown) => this.showError(e));
     if (patch.camera) this.camera.setPlaneView(patch.camera.center, patch.camera.halfHeight);
     this.saveHash();
     this.loop.invalidate();
@@ -308,12 +309,6 @@ export class App {
     this.banners.show('config', 'error', [`Not applied: ${(e as Error).message}`]);
   }
 
-  private enqueue<T>(op: () => Promise<T> | T): Promise<T> {
-    const next = this.queue.then(op);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
   /** Validates (throws ConfigError, the CLI's messages), rebuilds, restarts at step 0, keeps play/pause. */
   setConfig(input: unknown): Promise<void> {
     let config: ExperimentConfig;
@@ -322,7 +317,7 @@ export class App {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.enqueue(() => this.build(config));
+    return this.ops.run(() => this.build(config));
   }
 
   private applyFromGui(candidate: unknown): Promise<boolean> {
@@ -338,7 +333,7 @@ export class App {
     await startOrFallBack(
       this.banners,
       state.config,
-      (c) => this.enqueue(() => this.build(c)),
+      (c) => this.ops.run(() => this.build(c)),
       () => this.session !== null,
     );
   }
@@ -418,7 +413,7 @@ export class App {
   step(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 0)
       return Promise.reject(new RangeError(`step(n): n must be a whole number ≥ 0, got ${n}`));
-    return this.enqueue(async () => {
+    return this.ops.run(async () => {
       for (let left = n; left > 0; left -= STEP_CHUNK) {
         this.session?.engine.advance(Math.min(STEP_CHUNK, left));
         this.compare.advance(Math.min(STEP_CHUNK, left));
@@ -429,7 +424,7 @@ export class App {
   }
 
   reset(): Promise<void> {
-    return this.enqueue(() => {
+    return this.ops.run(() => {
       this.session?.reset();
       this.compare.reset();
       this.loop.invalidate();
@@ -437,7 +432,7 @@ export class App {
   }
 
   stats(): Promise<RunStats> {
-    return this.enqueue(async () => {
+    return this.ops.run(async () => {
       const s = this.session;
       if (!s) throw new Error('no experiment is running (see the banner)');
       return runStats(s.step, s.config.precision, await s.reducer.summarize());
@@ -446,14 +441,14 @@ export class App {
 
   /** PNG of the canvas as drawn now. */
   screenshot(): Promise<Blob> {
-    return this.enqueue(() =>
+    return this.ops.run(() =>
       this.renderer.screenshot(this.camera, this.session?.pathSource() ?? null, this.viewState),
     );
   }
 
   /** Off-screen frame at width × height (video export, snapshots); the visible canvas is untouched. */
   renderOffscreen(width: number, height: number): Promise<OffscreenCanvas> {
-    return this.enqueue(() =>
+    return this.ops.run(() =>
       this.renderer.renderOffscreen(
         this.camera,
         this.session?.pathSource() ?? null,

@@ -31,6 +31,14 @@ export interface FrameTiming {
 
 const SMOOTHING = 0.15;
 
+/** Folds one completed frame (dt ms since the previous one, `steps` steps) into the smoothed timing. */
+export function addFrame(t: FrameTiming, dt: number, steps: number): void {
+  t.msPerFrame = Number.isNaN(t.msPerFrame) ? dt : t.msPerFrame + SMOOTHING * (dt - t.msPerFrame);
+  const rate = (1000 * steps) / Math.max(dt, 1e-3);
+  t.stepsPerSecond = t.frames === 0 ? rate : t.stepsPerSecond + SMOOTHING * (rate - t.stepsPerSecond);
+  t.frames++;
+}
+
 export class SimLoop {
   stepsPerFrame = 10;
   private playingState = false;
@@ -118,14 +126,7 @@ export class SimLoop {
       this.lastDone = null;
       return;
     }
-    if (this.lastDone !== null) {
-      const dt = now - this.lastDone;
-      const t = this.timing;
-      t.msPerFrame = Number.isNaN(t.msPerFrame) ? dt : t.msPerFrame + SMOOTHING * (dt - t.msPerFrame);
-      const rate = (1000 * steps) / Math.max(dt, 1e-3);
-      t.stepsPerSecond = t.frames === 0 ? rate : t.stepsPerSecond + SMOOTHING * (rate - t.stepsPerSecond);
-      t.frames++;
-    }
+    if (this.lastDone !== null) addFrame(this.timing, now - this.lastDone, steps);
     this.lastDone = now;
   }
 }

@@ -120,6 +120,13 @@ function readCompare(v: unknown, issues: ConfigIssue[]): ViewState['compare'] {
   return [];
 }
 
+/** `patch` over `current`, validated like the URL's view: a bad field throws naming it (nothing changes). */
+export function mergeView(current: ViewState, patch: Partial<ViewState>): ViewState {
+  const { view, issues } = readViewState({ ...current, ...patch });
+  if (issues.length > 0) throw new Error(issues.map((i) => `${i.path} ${i.message}`).join('; '));
+  return view;
+}
+
 /** Lenient reading: never throws; every bad field is named in `issues` (paths start with "view."). */
 export function readViewState(input: unknown): { view: ViewState; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];

@@ -8,11 +8,12 @@
 
 import { applyOrExplain, showUrlIssues, startOrFallBack } from '../app/configBanners';
 import { type Figure, findFigure } from '../app/figures';
-import type { FrameTiming } from '../app/loop';
+import { addFrame, type FrameTiming } from '../app/loop';
+import { OpQueue } from '../app/opQueue';
 import { strictPlayConfig } from '../app/playConfig';
 import type { RunStats } from '../app/stats';
 import { decodeHash, writeHash } from '../app/urlState';
-import { DEFAULT_VIEW, readViewState, type ViewState } from '../app/viewState';
+import { DEFAULT_VIEW, mergeView, type ViewState } from '../app/viewState';
 import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig } from '../core/config/types';
 import { Camera } from '../render/camera';
@@ -37,7 +38,6 @@ export interface FallbackDom {
 
 /** Steps per worker request in lab.step (keeps each answer, and the page's progress, short). */
 const STEP_CHUNK = 500;
-const SMOOTHING = 0.15;
 
 export class FallbackApp {
   readonly camera = new Camera();
@@ -58,7 +58,7 @@ export class FallbackApp {
   private dirty = true;
   private drawnRevision = -1;
   private lastDone: number | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly ops = new OpQueue();
   /** The URL's view; the fallback draws its camera, heatmap and weight-decay / projected runs only. */
   private viewState: ViewState = structuredClone(DEFAULT_VIEW);
   private panel!: ControlPanel;
@@ -129,8 +129,7 @@ export class FallbackApp {
 
   /** Merges `patch` (validated like the URL's view: a bad field throws naming it, nothing changes). */
   setView(patch: Partial<ViewState>): void {
-    const { view, issues } = readViewState({ ...this.viewState, ...patch });
-    if (issues.length > 0) throw new Error(issues.map((i) => `${i.path} ${i.message}`).join('; '));
+    const view = mergeView(this.viewState, patch);
     this.viewState = view;
     if (view.camera) this.camera.fit(view.camera.halfHeight, view.camera.center[0], view.camera.center[1]);
     if (this.current) writeHash(this.current, view);
@@ -151,12 +150,6 @@ export class FallbackApp {
     this.panel.setPlaying(false);
   }
 
-  private enqueue<T>(op: () => Promise<T> | T): Promise<T> {
-    const next = this.queue.then(op);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
   /** Same rules and messages as the WebGPU app; the run itself is float64 on the CPU. */
   setConfig(input: unknown): Promise<void> {
     let config: ExperimentConfig;
@@ -165,7 +158,7 @@ export class FallbackApp {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.enqueue(() => this.build(config));
+    return this.ops.run(() => this.build(config));
   }
 
   /** A figure of the seed post: its config (rebuild, step 0), then its view, then play. */
@@ -191,7 +184,7 @@ export class FallbackApp {
     await startOrFallBack(
       this.banners,
       state.config,
-      (c) => this.enqueue(() => this.build(c)),
+      (c) => this.ops.run(() => this.build(c)),
       () => this.current !== null,
     );
   }
@@ -238,7 +231,7 @@ export class FallbackApp {
   step(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 0)
       return Promise.reject(new RangeError(`step(n): n must be a whole number ≥ 0, got ${n}`));
-    return this.enqueue(async () => {
+    return this.ops.run(async () => {
       for (let left = n; left > 0; left -= STEP_CHUNK) {
         this.applyFrame(await this.client.advance(Math.min(STEP_CHUNK, left)));
       }
@@ -246,15 +239,15 @@ export class FallbackApp {
   }
 
   reset(): Promise<void> {
-    return this.enqueue(async () => this.applyFrame(await this.client.reset()));
+    return this.ops.run(async () => this.applyFrame(await this.client.reset()));
   }
 
   stats(): Promise<RunStats> {
-    return this.enqueue(() => this.client.stats());
+    return this.ops.run(() => this.client.stats());
   }
 
   screenshot(): Promise<Blob> {
-    return this.enqueue(() => {
+    return this.ops.run(() => {
       this.drawnRevision = this.camera.revision;
       return this.renderer.screenshot(this.camera, this.shown());
     });
@@ -276,7 +269,8 @@ export class FallbackApp {
     if (this.playingState && this.frame && steps <= 0) this.pause();
     if (steps > 0) {
       this.inFlight = true;
-      this.enqueue(() => this.client.advance(steps))
+      this.ops
+        .run(() => this.client.advance(steps))
         .then((frame) => {
           this.applyFrame(frame);
           this.draw();
@@ -310,13 +304,7 @@ export class FallbackApp {
     const now = performance.now();
     const t = this.timing;
     t.gpuMs = computeMs;
-    if (this.lastDone !== null && this.playingState) {
-      const dt = now - this.lastDone;
-      t.msPerFrame = Number.isNaN(t.msPerFrame) ? dt : t.msPerFrame + SMOOTHING * (dt - t.msPerFrame);
-      const rate = (1000 * steps) / Math.max(dt, 1e-3);
-      t.stepsPerSecond = t.frames === 0 ? rate : t.stepsPerSecond + SMOOTHING * (rate - t.stepsPerSecond);
-      t.frames++;
-    }
+    if (this.lastDone !== null && this.playingState) addFrame(t, now - this.lastDone, steps);
     this.lastDone = now;
   }
 

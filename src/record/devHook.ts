@@ -4,8 +4,10 @@
  * (record, recordVideo, recordTour, cancelRecording, snapshot, recordingSupport, presentation).
  * The App is seen through RecordableApp, so this file does not depend on App's internals.
  */
+
 import type GUI from 'lil-gui';
 import { FIGURES, type Figure } from '../app/figures';
+import { download } from '../ui/download';
 import { Presentation, type PresentationOptions, type PresentationState } from '../ui/presentation';
 import { RecordPanel, type RecordSettings } from '../ui/recordPanel';
 import { Shortcuts } from '../ui/shortcuts';
@@ -167,7 +169,7 @@ export class Recording {
       const r = await job;
       const ext = r.blob.type.includes('mp4') ? 'mp4' : 'webm';
       const step = this.app.snapshot()?.step ?? 0;
-      save(r.blob, `scaleinv-lab-step${step}.${ext}`);
+      download(r.blob, `scaleinv-lab-step${step}.${ext}`);
       const speed = `${r.exportFps.toFixed(1)} frames/s`;
       this.panel?.done(`Saved ${r.frames} frames (${r.codec}, ${speed})${r.note ? ` — ${r.note}` : ''}`);
     } catch (e) {
@@ -183,7 +185,7 @@ export class Recording {
     const [width, height] = RecordPanel.size(s);
     try {
       const blob = await this.recorder.snapshot({ width, height });
-      save(blob, `scaleinv-lab-${width}x${height}.png`);
+      download(blob, `scaleinv-lab-${width}x${height}.png`);
     } catch (e) {
       this.panel?.done(`Snapshot failed: ${(e as Error).message}`);
     }
@@ -214,12 +216,4 @@ export function recordingLab(
     recordingSupport: () => w((r) => r.lab().recordingSupport()),
     presentation: (o) => w((r) => r.lab().presentation(o)),
   };
-}
-
-function save(blob: Blob, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  window.setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }

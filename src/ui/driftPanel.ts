@@ -5,7 +5,9 @@
  */
 
 import uPlot from 'uplot';
+import { download } from './download';
 import { driftChartSvg } from './driftSvg';
+import { decadeSplits, logRange } from './logAxis';
 import 'uplot/dist/uPlot.min.css';
 import './driftPanel.css';
 import type { DriftHistogram, DriftSeries } from '../app/driftRecorder';
@@ -260,8 +262,7 @@ export class DriftPanel {
           y: {
             distr: 3,
             // No positive gap yet: a fixed range instead of log(0).
-            range: (_, min, max) =>
-              min > 0 && Number.isFinite(min) && max > 0 ? uPlot.rangeLog(min, max, 10, true) : [1e-8, 1],
+            range: logRange([1e-8, 1]),
           },
         },
         axes: [
@@ -269,15 +270,7 @@ export class DriftPanel {
           {
             ...AXIS,
             size: 52,
-            // Ticks, labels and grid lines at (every few) powers of ten only, at most about 4 of them.
-            splits: (_, _axis, min, max) => {
-              const lo = Math.ceil(Math.log10(min) - 1e-9);
-              const hi = Math.floor(Math.log10(max) + 1e-9);
-              const every = Math.max(1, Math.ceil((hi - lo + 1) / 4));
-              const out: number[] = [];
-              for (let k = lo; k <= hi; k++) if (k % every === 0) out.push(10 ** k);
-              return out;
-            },
+            splits: decadeSplits,
             filter: (_, splits) => splits, // keep them all (the default log filter thins by spacing)
             values: (_, splits) =>
               splits.map((v) => (v != null && isPow10(v) ? `1e${Math.round(Math.log10(v))}` : '')),
@@ -358,12 +351,4 @@ export class DriftPanel {
     void this.map?.then((m) => m?.destroy());
     this.root.remove();
   }
-}
-
-function download(blob: Blob, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }

@@ -18,7 +18,7 @@ const STYLES: [keyof DriftSeries, string][] = [
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Decades spanned by the positive finite values (at least one decade). */
-function logRange(values: number[]): [number, number] {
+function decadeSpan(values: number[]): [number, number] {
   const pos = values.filter((v) => Number.isFinite(v) && v > 0);
   if (pos.length === 0) return [-8, 0];
   const lo = Math.floor(Math.log10(Math.min(...pos)));
@@ -31,7 +31,7 @@ export function driftChartSvg(
   title = 'Angle gap between the two runs',
 ): string {
   const all = series.flatMap((s) => [...s.median, ...s.p95, ...s.max]);
-  const [lo, hi] = logRange(all);
+  const [lo, hi] = decadeSpan(all);
   const maxStep = Math.max(1, ...series.map((s) => (s.step.length ? s.step[s.step.length - 1] : 0)));
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;

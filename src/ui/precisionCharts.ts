@@ -3,7 +3,9 @@
  * divergence step against mantissa bits with the fitted line and the median instability-crossing step as a
  * horizontal line. Also the PNG export (the CLI's study.svg, rasterised by the browser) and downloads.
  */
+
 import uPlot from 'uplot';
+import { decadeSplits, logRange } from './logAxis';
 import 'uplot/dist/uPlot.min.css';
 import { bitsChartData, driftChartData } from '../app/precisionData';
 import type { PrecisionStudyResult } from '../app/precisionStudy';
@@ -26,16 +28,6 @@ function options(box: HTMLElement, title: string, o: Partial<uPlot.Options>): uP
   return { title, width, height: CHART_HEIGHT, legend: { live: false }, series: [], ...o } as uPlot.Options;
 }
 
-/** Log-axis ticks at powers of ten only, at most about four (uPlot's own log splits crowd a short axis). */
-function decadeSplits(_: uPlot, _axis: number, min: number, max: number): number[] {
-  const lo = Math.ceil(Math.log10(min) - 1e-9);
-  const hi = Math.floor(Math.log10(max) + 1e-9);
-  const every = Math.max(1, Math.ceil((hi - lo + 1) / 4));
-  const out: number[] = [];
-  for (let k = lo; k <= hi; k++) if (k % every === 0) out.push(10 ** k);
-  return out;
-}
-
 /** Draws both charts into their boxes; the caller destroys them before drawing again. */
 export function drawStudyCharts(
   r: PrecisionStudyResult,
@@ -52,8 +44,7 @@ export function drawStudyCharts(
         x: { time: false },
         y: {
           distr: 3,
-          range: (_, min, max) =>
-            min > 0 && Number.isFinite(min) && max > 0 ? uPlot.rangeLog(min, max, 10, true) : [1e-16, 1],
+          range: logRange([1e-16, 1]),
         },
       },
       axes: [
@@ -99,17 +90,6 @@ export function drawStudyCharts(
     bitsBox,
   );
   return [d, bits];
-}
-
-/** Saves `blob` as `name` through an <a download>. */
-export function download(blob: Blob, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 30_000);
 }
 
 /** The study's SVG plot rasterised at 2× (the CLI's study.png, drawn by the browser). */

@@ -19,7 +19,8 @@ import { DEFAULT_DD_SUBSET, type PrecisionStudyResult, type StudyProgress } from
 import { PRECISIONS, type Precision } from '../core/config/types';
 import { studyToCsv } from '../core/study/csv';
 import { studySummaryTable } from '../core/study/table';
-import { download, drawStudyCharts, studyPng } from './precisionCharts';
+import { download } from './download';
+import { drawStudyCharts, studyPng } from './precisionCharts';
 
 export interface PrecisionTabDeps {
   run(options: {
