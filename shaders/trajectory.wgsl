@@ -66,8 +66,10 @@ fn renormalize(s: ptr<function, Trajectory>, live: bool) {
 
 // One step of both runs from step t1 − 1 to t1. Branch-free where lanes may disagree (select, not if):
 // SwiftShader runs every branch under a mask, so the selects cost less than the ifs did.
-// `switch_now`: this step's end enters the next phase (uniform across the dispatch).
-fn step_once(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switch_now: bool) {
+// `switch_now`: this step's end enters the next phase (uniform across the dispatch). Returns whether the
+// exponential run was live (not yet overflowed) at the start of the step. Overflow and divergence are
+// marked by the callers (advance_checked, advance_fast).
+fn step_runs(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switch_now: bool) -> bool {
   let eta = params.eta;
   let lam = params.lambda;
   let gamma = params.gamma;
@@ -91,7 +93,7 @@ fn step_once(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, sw
   (*s).wd_y = r_sub((*s).wd_y, r_mul(eta, (*s).wd_vy));
 
   // Exponential run: ṽ ← γṽ + ∇L(w̃);  w̃ ← w̃ − η̃ṽ. Computed always, kept only while it has not overflowed
-  // (an overflowed run stays frozen at its last finite state).
+  // (an overflowed run stays frozen).
   let live = (*m).overflow_step < 0;
   var n = *s;
   let h = loss_gradient(n.ex_x, n.ex_y);
@@ -113,16 +115,61 @@ fn step_once(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, sw
   (*s).ex_vx = select((*s).ex_vx, n.ex_vx, live);
   (*s).ex_vy = select((*s).ex_vy, n.ex_vy, live);
   (*s).lr = select((*s).lr, n.lr, live);
-  let overflows = live && !all_finite(*s);
-  (*m).overflow_step = select((*m).overflow_step, t1, overflows);
+  return live;
+}
 
-  // Divergence: δ > tol ⇔ dot ≤ 0 or cross² > tan²(tol)·dot² (no atan2 per step).
-  let cd = cross_dot(*s);
+// Divergence: δ > tol ⇔ dot ≤ 0 or cross² > tan²(tol)·dot² (no atan2 per step).
+fn mark_divergence(s: Trajectory, m: ptr<function, Metric>, t1: i32) {
+  let cd = cross_dot(s);
   let lhs = r_to_f32(r_mul(cd.x, cd.x));
   let rhs = r_to_f32(r_mul(params.tan2_tol, r_mul(cd.y, cd.y)));
   let apart = !(r_to_f32(cd.y) > 0.0) || lhs > rhs;
   let diverges = (*m).divergence_step < 0 && (*m).overflow_step < 0 && apart;
   (*m).divergence_step = select((*m).divergence_step, t1, diverges);
+}
+
+fn record_sample(s: Trajectory, m: Metric, i: u32, t1: u32, k: u32, until_sample: ptr<function, u32>) {
+  *until_sample -= 1u;
+  if (*until_sample == 0u) {
+    *until_sample = max(params.sample_every, 1u);
+    if (params.history_len > 0u) { record_history(s, m, i, t1, k); }
+  }
+}
+
+// Steps k0 .. k_end − 1 testing every state for overflow: the exact first non-finite step.
+fn advance_checked(s: ptr<function, Trajectory>, m: ptr<function, Metric>, i: u32, k0: u32, k_end: u32,
+                   until_sample: ptr<function, u32>) {
+  for (var k = k0; k < k_end; k++) {
+    let t1 = params.t0 + k + 1u;
+    let live = step_runs(s, m, i32(t1), params.switch_at_end == 1u && k + 1u == params.steps);
+    let overflows = live && !all_finite(*s);
+    (*m).overflow_step = select((*m).overflow_step, i32(t1), overflows);
+    mark_divergence(*s, m, i32(t1));
+    record_sample(*s, *m, i, t1, k, until_sample);
+  }
+}
+
+// The same steps without the per-step overflow test. A non-finite value never becomes finite again within
+// the steps (NaN and ±Inf propagate through every update, and η̃ only grows), so one test at the end tells
+// whether an overflow happened; only then are the steps redone by advance_checked from the saved state.
+// That test cost ~15% of the f32 kernel when done every step.
+fn advance_fast(s: ptr<function, Trajectory>, m: ptr<function, Metric>, i: u32, k0: u32, k_end: u32,
+                until_sample: ptr<function, u32>) {
+  let s0 = *s;
+  let m0 = *m;
+  let until0 = *until_sample;
+  for (var k = k0; k < k_end; k++) {
+    let t1 = params.t0 + k + 1u;
+    step_runs(s, m, i32(t1), params.switch_at_end == 1u && k + 1u == params.steps);
+    mark_divergence(*s, m, i32(t1));
+    record_sample(*s, *m, i, t1, k, until_sample);
+  }
+  if (m0.overflow_step < 0 && !all_finite(*s)) {
+    *s = s0;
+    *m = m0;
+    *until_sample = until0;
+    advance_checked(s, m, i, k0, k_end, until_sample);
+  }
 }
 
 fn record_history(s: Trajectory, m: Metric, i: u32, t1: u32, k: u32) {
@@ -147,7 +194,6 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
     s.lr = r_pow2_scale(params.lr_t0, params.lr_t0_exp - 2 * s.scale_exp);
   }
   // Steps to the next ring sample, counted down (no integer modulo per step).
-  let sampling = params.history_len > 0u;
   let every = max(params.sample_every, 1u);
   var until_sample = every - params.t0 % every;
 
@@ -157,15 +203,8 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
     let t = params.t0 + k;
     if (params.renormalize == 1u && t % RENORM_EVERY == 0u) { renormalize(&s, m.overflow_step < 0); }
     let chunk_end = min(params.steps, k + RENORM_EVERY - t % RENORM_EVERY);
-    for (; k < chunk_end; k++) {
-      let t1 = params.t0 + k + 1u;
-      step_once(&s, &m, i32(t1), params.switch_at_end == 1u && k + 1u == params.steps);
-      until_sample -= 1u;
-      if (until_sample == 0u) {
-        until_sample = every;
-        if (sampling) { record_history(s, m, i, t1, k); }
-      }
-    }
+    advance_fast(&s, &m, i, k, chunk_end, &until_sample);
+    k = chunk_end;
   }
 
   if (m.overflow_step < 0) {
