@@ -9,6 +9,8 @@ fn r_mul(a: R, b: R) -> R { return df_mul(a, b); }
 fn r_div(a: R, b: R) -> R { return df_div(a, b); }
 fn r_neg(a: R) -> R { return df_neg(a); }
 fn r_inv_sqrt(a: R) -> R { return df_inv_sqrt(a); }
+fn r_dot2(a: R, b: R, c: R, d: R) -> R { return df_dot2(a, b, c, d); }
+fn r_add_dot2(acc: R, a: R, b: R, c: R, d: R) -> R { return df_add_dot2(acc, a, b, c, d); }
 
 fn f32_finite(a: f32) -> bool { return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u; }
 fn r_is_finite(a: R) -> bool { return f32_finite(a.x) && f32_finite(a.y); }
@@ -16,3 +18,6 @@ fn r_is_finite(a: R) -> bool { return f32_finite(a.x) && f32_finite(a.y); }
 // The coefficient table holds (ka_hi, ka_lo, kb_hi, kb_lo) per harmonic for df64.
 fn r_coef_ka(c: vec4<f32>) -> R { return c.xy; }
 fn r_coef_kb(c: vec4<f32>) -> R { return c.zw; }
+
+// The larger exponent field of hi and lo (0x7f800000 exactly when either is ±Inf or NaN): see real_f32.wgsl.
+fn r_exponent_bits(a: R) -> u32 { return max(bitcast<u32>(a.x) & 0x7f800000u, bitcast<u32>(a.y) & 0x7f800000u); }

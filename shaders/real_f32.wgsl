@@ -9,6 +9,9 @@ fn r_mul(a: R, b: R) -> R { return a * b; }
 fn r_div(a: R, b: R) -> R { return a / b; }
 fn r_neg(a: R) -> R { return -a; }
 fn r_inv_sqrt(a: R) -> R { return inverseSqrt(a); }
+// a·b + c·d and acc + (a·b + c·d), in that order (df64 fuses them; in f32 they are the plain operations).
+fn r_dot2(a: R, b: R, c: R, d: R) -> R { return a * b + c * d; }
+fn r_add_dot2(acc: R, a: R, b: R, c: R, d: R) -> R { return acc + (a * b + c * d); }
 
 // WGSL lets compilers assume values are finite, so test the exponent bits instead of x != x.
 fn r_is_finite(a: R) -> bool { return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u; }
@@ -16,3 +19,7 @@ fn r_is_finite(a: R) -> bool { return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800
 // Coefficient k of harmonic h from the uniform table (ka, kb, a, b as hi parts for f32).
 fn r_coef_ka(c: vec4<f32>) -> R { return c.x; }
 fn r_coef_kb(c: vec4<f32>) -> R { return c.y; }
+
+// The exponent field of a (0x7f800000 exactly when a is ±Inf or NaN): the kernel takes the max over many
+// values and compares once, with no branch (SwiftShader pays for every branch; see trajectory.wgsl).
+fn r_exponent_bits(a: R) -> u32 { return bitcast<u32>(a) & 0x7f800000u; }

@@ -25,7 +25,7 @@ import {
 } from './layout';
 import { checkBatchLimits } from './limits';
 import { gpuReal, putReal } from './realValues';
-import { trajectoryShader } from './shaderSource';
+import { STEPS_PER_GROUP, trajectoryShader } from './shaderSource';
 
 export interface EngineSetup {
   precision: GpuPrecision;
@@ -120,6 +120,8 @@ export class TrajectoryEngine {
       historyLength: history,
     });
     const label = `trajectory-${p}`;
+    // The kernel renormalises only at the start of a group of steps (shaders/trajectory.wgsl).
+    if (RENORM_EVERY % STEPS_PER_GROUP[p] !== 0) throw new Error('STEPS_PER_GROUP must divide RENORM_EVERY');
     const module = await compileShaderModule(
       device,
       `${label} shader`,
@@ -133,6 +135,8 @@ export class TrajectoryEngine {
       RENORM_MAX_LOG2: RENORM_BAND.maxLog2,
       RENORM_MAX_SHIFT,
       RENORM_EVERY,
+      // Without a ring the sampling code is compiled out (SwiftShader would run it every step, see the kernel).
+      HISTORY: history > 0 ? 1 : 0,
     };
     if (p === 'df64') constants.DF64_TWO_PROD_FMA = setup.twoProdFma ? 1 : 0;
     return withErrorScopes(device, `${label} setup`, async () => {

@@ -8,11 +8,32 @@ import trajectoryWgsl from '../../shaders/trajectory.wgsl?raw';
 import type { FourierLoss } from '../core/loss';
 import { df64Source, type ProbeSabotage } from './df64Source';
 import { type GpuPrecision, structsWgsl } from './layout';
-import { fPrimeWgsl, fSecondWgsl } from './lossSource';
+import { fPrimeSecondWgsl, fPrimeWgsl } from './lossSource';
 
 /** `sabotage` degrades df64 on purpose (tests only: they must see the precision checks fail). */
 export function realPrelude(p: GpuPrecision, sabotage?: ProbeSabotage): string {
   return p === 'f32' ? realF32Wgsl : `${df64Source(sabotage)}\n${realDf64Wgsl}`;
+}
+
+/**
+ * Steps per iteration of the trajectory kernel's main loop (shaders/trajectory.wgsl). On SwiftShader an f32
+ * step is small enough that the loop's overhead mattered (~10%); a df64 step is ~10x larger, and every
+ * copy of it adds seconds of shader compilation. Must divide RENORM_EVERY.
+ */
+export const STEPS_PER_GROUP: Record<GpuPrecision, number> = { f32: 4, df64: 1 };
+
+/** `advance_group`: renormalisation when due, then STEPS_PER_GROUP steps from global step t. */
+function advanceGroupWgsl(p: GpuPrecision): string {
+  const n = STEPS_PER_GROUP[p];
+  const steps = Array.from({ length: n }, (_, j) => `  advance_one(s, m, i, t + ${j + 1}u, false);`);
+  return [
+    `const STEPS_PER_GROUP: u32 = ${n}u;`,
+    'fn advance_group(s: ptr<function, Trajectory>, m: ptr<function, Metric>, i: u32, t: u32) {',
+    '  renormalize(s, (*m).overflow_step < 0, t);',
+    ...steps,
+    '}',
+    '',
+  ].join('\n');
 }
 
 /** The trajectory kernel for one loss (its coefficients are compiled in, see lossSource.ts). */
@@ -21,9 +42,10 @@ export function trajectoryShader(p: GpuPrecision, loss: FourierLoss, sabotage?: 
     realPrelude(p, sabotage),
     structsWgsl(p),
     fPrimeWgsl(loss, p),
-    fSecondWgsl(loss, p),
     lossWgsl,
+    fPrimeSecondWgsl(loss, p),
     trajectoryWgsl,
+    advanceGroupWgsl(p),
   ].join('\n');
 }
 

@@ -25,7 +25,7 @@ describe('fPrimeWgsl', () => {
     for (const p of ['f32', 'df64'] as const) {
       const src = fPrimeWgsl(loss, p);
       const k = loss.a.length;
-      expect(src.match(/acc = r_add/g)?.length).toBe(k);
+      expect(src.match(/fp = r_add_dot2/g)?.length).toBe(k);
       expect(src.match(/let cn = /g)?.length).toBe(k - 1);
       expect(src).toMatch(/^fn f_prime\(ux: R, uy: R\) -> R \{/);
     }
