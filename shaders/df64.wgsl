@@ -167,16 +167,15 @@ fn df_sqrt(a: vec2<f32>) -> vec2<f32> {
   return s;
 }
 
-// 1/sqrt(a) for a > 0 (0 for a <= 0). Newton's iteration for 1/sqrt: x' = x + x * (1 - a x^2) / 2, twice:
-// the first from f32 inverseSqrt (2 ulp) leaves ~u^2 error, the second with the residual in df64 removes it.
-// Unrolled and branch-free (a select at the end): SwiftShader would otherwise run a loop and both sides.
+// 1/sqrt(a) for a > 0 (0 for a <= 0): from x = inverseSqrt(a.hi) (f32, within a few ulp), one step of the
+// second-order (Halley-type) iteration y = x·(1 + h/2 + 3h²/8) with the residual h = 1 − a·x² in df64
+// (x² exactly by two_prod). h is ~2^-22, so the correction x·(h/2 + 3h²/8) only needs f32 accuracy, and
+// x + correction is one exact two_sum: the error is ~2^-47 plus O(h³), at a third of the cost of two
+// Newton steps in df64. Branch-free (a select at the end): SwiftShader would run both sides of an `if`.
 fn df_inv_sqrt(a: vec2<f32>) -> vec2<f32> {
-  var y = df_from(inverseSqrt(a.x));
-  // h = 1 - a * y^2, computed in df64; it is small (~u, then ~u^2), so its f32 hi part is enough.
-  var h = df_sub(df_from(1.0), df_mul(a, df_mul(y, y)));
-  y = df_add(y, df_mul_f(y, h.x * 0.5));
-  h = df_sub(df_from(1.0), df_mul(a, df_mul(y, y)));
-  y = df_add(y, df_mul_f(y, h.x * 0.5));
+  let x = inverseSqrt(a.x);
+  let h = df_sub(df_from(1.0), df_mul(a, two_prod(x, x))).x;
+  let y = two_sum(x, x * (h * (0.5 + 0.375 * h)));
   return select(vec2<f32>(0.0), y, a.x > 0.0);
 }
 
@@ -201,4 +200,47 @@ fn df_add_dot2(acc: vec2<f32>, a: vec2<f32>, b: vec2<f32>, c: vec2<f32>, d: vec2
   let t = two_sum(acc.x, s.x);
   let lo = acc.y + (t.y + (s.y + ((p.y + q.y) + ((a.x * b.y + a.y * b.x) + (c.x * d.y + c.y * d.x)))));
   return two_sum(t.x, lo);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Compensated complex Horner (Graillat, Langlois & Louvet, "Compensated Horner scheme", 2005, here with a
+// complex argument): Σ d_k z^k for a df64 unit vector z = z0 + dz (z0 the hi parts, dz the lo parts) and
+// df64 coefficients, evaluated in f32 with error-free transforms. The f32 value q follows the plain Horner
+// recurrence on z0; e collects, in f32, every rounding error of it (exact by two_prod/two_sum), the
+// coefficients' lo parts and the effect of dz ((q + e)·dz: first order, plus e·dz). q + e is about as
+// accurate as Horner in twice f32's precision, for ~60% of the cost of complex powers in df64, but its error
+// grows like K²u² against K·u² for powers (measured: 2^-45.6 of Σ|d_k| at K = 8, 2^-45.0 at 16, 2^-44.0 at
+// 32; powers 2^-47): src/gpu/lossSource.ts uses it up to DF64_HORNER_MAX_HARMONICS.
+// ---------------------------------------------------------------------------------------------------------
+
+struct CHorner {
+  q: vec2<f32>, // running value (re, im) in f32
+  e: vec2<f32>, // its accumulated error (re, im)
+}
+
+// h ← h·z + d (d = d_hi + d_lo), z = z0 + dz.
+fn chorner_step(h: CHorner, z0: vec2<f32>, dz: vec2<f32>, d_hi: vec2<f32>, d_lo: vec2<f32>) -> CHorner {
+  let p1 = two_prod(h.q.x, z0.x);
+  let p2 = two_prod(h.q.y, z0.y);
+  let p3 = two_prod(h.q.x, z0.y);
+  let p4 = two_prod(h.q.y, z0.x);
+  let r = two_sum(p1.x, -p2.x);
+  let i = two_sum(p3.x, p4.x);
+  let r2 = two_sum(r.x, d_hi.x);
+  let i2 = two_sum(i.x, d_hi.y);
+  let qe = h.q + h.e;
+  let er = (h.e.x * z0.x - h.e.y * z0.y) + (qe.x * dz.x - qe.y * dz.y)
+    + (((p1.y - p2.y) + (r.y + r2.y)) + d_lo.x);
+  let ei = (h.e.x * z0.y + h.e.y * z0.x) + (qe.x * dz.y + qe.y * dz.x)
+    + (((p3.y + p4.y) + (i.y + i2.y)) + d_lo.y);
+  return CHorner(vec2<f32>(r2.x, i2.x), vec2<f32>(er, ei));
+}
+
+// Re(h·z) as a df64: the last Horner step, whose imaginary part is not needed.
+fn chorner_finish_re(h: CHorner, z0: vec2<f32>, dz: vec2<f32>) -> vec2<f32> {
+  let p1 = two_prod(h.q.x, z0.x);
+  let p2 = two_prod(h.q.y, z0.y);
+  let r = two_sum(p1.x, -p2.x);
+  let er = (h.e.x * z0.x - h.e.y * z0.y) + (h.q.x * dz.x - h.q.y * dz.y) + ((p1.y - p2.y) + r.y);
+  return two_sum(r.x, er);
 }

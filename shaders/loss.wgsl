@@ -6,7 +6,7 @@ struct R2 { x: R, y: R }
 
 // ∇L(w) = f'(θ)·(−u_y, u_x)/|w|.
 fn loss_gradient(x: R, y: R) -> R2 {
-  let inv = r_inv_sqrt(r_add(r_mul(x, x), r_mul(y, y)));
+  let inv = r_inv_sqrt(r_dot2(x, x, y, y));
   let ux = r_mul(x, inv);
   let uy = r_mul(y, inv);
   let g = r_mul(f_prime(ux, uy), inv);

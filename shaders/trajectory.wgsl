@@ -40,9 +40,19 @@ fn any_non_finite(s: Trajectory) -> bool {
   return max(max(a, b), r_exponent_bits(s.lr)) == NON_FINITE;
 }
 
+// The same answer from five of the nine values, right after a step without a phase switch: the step sets
+// x ← x − η·v with η > 0 finite (η̃ too), so a non-finite v makes x non-finite in the same step (Inf, or NaN
+// from 0·Inf), and every value was finite before it. Only the switch step touches ṽ after x.
+fn any_non_finite_after_step(s: Trajectory) -> bool {
+  let a = max(r_exponent_bits(s.ex_x), r_exponent_bits(s.ex_y));
+  let b = max(r_exponent_bits(s.wd_x), r_exponent_bits(s.wd_y));
+  return max(max(a, b), r_exponent_bits(s.lr)) == NON_FINITE;
+}
+
+// (w_x·w̃_y − w_y·w̃_x, w_x·w̃_x + w_y·w̃_y); r_dot2 is the plain f32 expression in that order.
 fn cross_dot(s: Trajectory) -> R2 {
-  let cross = r_sub(r_mul(s.wd_x, s.ex_y), r_mul(s.wd_y, s.ex_x));
-  let dot = r_add(r_mul(s.wd_x, s.ex_x), r_mul(s.wd_y, s.ex_y));
+  let cross = r_dot2(s.wd_x, s.ex_y, r_neg(s.wd_y), s.ex_x);
+  let dot = r_dot2(s.wd_x, s.ex_x, s.wd_y, s.ex_y);
   return R2(cross, dot);
 }
 
@@ -91,7 +101,7 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
 
   // Weight-decay run: v ← γv + ∇L(w) + λw;  w ← w − ηv. The gradient is loss_gradient() inlined, so that
   // u and r² also serve the crossing test: η·f''(θ_t) > 2|w_t|² (never when f'' ≤ 0), for state t = t1 − 1.
-  let r2 = r_add(r_mul((*s).wd_x, (*s).wd_x), r_mul((*s).wd_y, (*s).wd_y));
+  let r2 = r_dot2((*s).wd_x, (*s).wd_x, (*s).wd_y, (*s).wd_y);
   let inv = r_inv_sqrt(r2);
   let ux = r_mul((*s).wd_x, inv);
   let uy = r_mul((*s).wd_y, inv);
@@ -129,14 +139,15 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   (*s).ex_vy = select((*s).ex_vy, n.ex_vy, live);
   (*s).lr = select((*s).lr, n.lr, live);
 
-  let overflows = live & any_non_finite(*s);
+  let overflows = live & select(any_non_finite_after_step(*s), any_non_finite(*s), switching);
   (*m).overflow_step = select((*m).overflow_step, t1, overflows);
 
-  // Divergence: δ > tol ⇔ dot ≤ 0 or cross² > tan²(tol)·dot² (no atan2 per step).
+  // Divergence: δ > tol ⇔ dot ≤ 0 or cross² > tan²(tol)·dot² (no atan2 per step). cross and dot need R
+  // (cross is a small difference of nearly equal products); the comparison only needs f32.
   let cd = cross_dot(*s);
-  let lhs = r_to_f32(r_mul(cd.x, cd.x));
-  let rhs = r_to_f32(r_mul(params.tan2_tol, r_mul(cd.y, cd.y)));
-  let apart = !(r_to_f32(cd.y) > 0.0) | (lhs > rhs);
+  let cross = r_to_f32(cd.x);
+  let dot = r_to_f32(cd.y);
+  let apart = !(dot > 0.0) | (cross * cross > r_to_f32(params.tan2_tol) * (dot * dot));
   let diverges = ((*m).divergence_step < 0) & ((*m).overflow_step < 0) & apart;
   (*m).divergence_step = select((*m).divergence_step, t1, diverges);
 }

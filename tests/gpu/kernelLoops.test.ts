@@ -11,7 +11,7 @@ import { type EngineSetup, type EngineSnapshot, TrajectoryEngine } from '../../s
 import { runPrecisionProbe } from '../../src/gpu/probe';
 import { STEPS_PER_GROUP } from '../../src/gpu/shaderSource';
 import { presetLoss, randomPoints } from './engineHelpers';
-import { gpuOrSkip } from './gpuTestUtils';
+import { gpuOrSkip, readBuffer } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();
 const probe = ctx ? await runPrecisionProbe(ctx, { pairs: 4096 }) : null;
@@ -59,23 +59,6 @@ function mismatches(a: EngineSnapshot, b: EngineSnapshot): Record<string, number
 
 const EQUAL = { wd: -1, ex: -1, divergenceStep: -1, overflowStep: -1, crossingStep: -1, scaleExp: -1 };
 
-async function readRing(engine: TrajectoryEngine): Promise<Float32Array> {
-  const { device } = engine.ctx;
-  const size = engine.history.size;
-  const staging = device.createBuffer({
-    label: 'test ring readback',
-    size,
-    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-  });
-  const enc = device.createCommandEncoder({ label: 'test ring copy' });
-  enc.copyBufferToBuffer(engine.history, 0, staging, 0, size);
-  device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(staging.getMappedRange().slice(0));
-  staging.destroy();
-  return out;
-}
-
 describe.skipIf(!ctx)('trajectory kernel loops: dispatch lengths and the path ring change nothing', () => {
   for (const precision of ['f32', 'df64'] as const) {
     it.each(SCHEDULES)(
@@ -116,7 +99,7 @@ describe.skipIf(!ctx)('trajectory kernel loops: dispatch lengths and the path ri
     try {
       const sampleSteps = Array.from({ length: Math.floor(STEPS / every) }, (_, j) => (j + 1) * every);
       const snaps = await engine.capture(sampleSteps);
-      const ring = await readRing(engine);
+      const ring = new Float32Array(await readBuffer(ctx!.device, engine.history, engine.history.size));
       const n = engine.count;
       let worstProjected = 0;
       for (const snap of snaps.slice(-slots)) {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../../src/core/presets';
-import { f32Literal, fPrimeWgsl } from '../../src/gpu/lossSource';
+import { DF64_HORNER_MAX_HARMONICS, f32Literal, fPrimeWgsl } from '../../src/gpu/lossSource';
 
 describe('f32Literal: exact bit patterns (IEEE 754 binary32 encodings known independently)', () => {
   it.each([
@@ -21,14 +21,25 @@ describe('f32Literal: exact bit patterns (IEEE 754 binary32 encodings known inde
 
 describe('fPrimeWgsl', () => {
   const loss = findPreset('rugged')!.loss;
-  it('unrolls one accumulation per harmonic and one rotation between harmonics', () => {
-    for (const p of ['f32', 'df64'] as const) {
-      const src = fPrimeWgsl(loss, p);
-      const k = loss.a.length;
-      expect(src.match(/fp = r_add_dot2/g)?.length).toBe(k);
-      expect(src.match(/let cn = /g)?.length).toBe(k - 1);
-      expect(src).toMatch(/^fn f_prime\(ux: R, uy: R\) -> R \{/);
-    }
+  it('f32: unrolls one accumulation per harmonic and one rotation between harmonics', () => {
+    const src = fPrimeWgsl(loss, 'f32');
+    const k = loss.a.length;
+    expect(src.match(/fp = r_add_dot2/g)?.length).toBe(k);
+    expect(src.match(/let cn = /g)?.length).toBe(k - 1);
+    expect(src).toMatch(/^fn f_prime\(ux: R, uy: R\) -> R \{/);
+  });
+  it('df64: one compensated Horner step per harmonic after the highest, then the last multiplication', () => {
+    const src = fPrimeWgsl(loss, 'df64');
+    expect(src.match(/h = chorner_step\(/g)?.length).toBe(loss.a.length - 1);
+    expect(src.match(/chorner_finish_re\(/g)?.length).toBe(1);
+    expect(src).toMatch(/^fn f_prime\(ux: R, uy: R\) -> R \{/);
+  });
+  it(`df64 above ${DF64_HORNER_MAX_HARMONICS} harmonics: complex powers (Horner's error grows like K²)`, () => {
+    const k = DF64_HORNER_MAX_HARMONICS + 1;
+    const big = { a: Array.from({ length: k }, () => 0.1), b: Array.from({ length: k }, () => 0.2) };
+    const src = fPrimeWgsl(big, 'df64');
+    expect(src).not.toContain('chorner');
+    expect(src.match(/fp = r_add_dot2/g)?.length).toBe(k);
   });
   it('df64 constants are (hi, lo) pairs whose lo is non-zero where the coefficient is not a float32', () => {
     const src = fPrimeWgsl(loss, 'df64');
