@@ -56,11 +56,14 @@ fn cross_dot(s: Trajectory) -> R2 {
   return R2(cross, dot);
 }
 
-// α^t·w̃ in f32 for drawing: direction × 2^(log2|w̃| + log2 c_t), so neither factor over- or underflows.
+// α^t·w̃ in f32 for drawing, where α^t = 2^log2c and the stored w̃ may be huge or tiny (no renormalisation):
+// w̃ = 2^k·m exactly (m's larger |component| in [1, 2)), then m·2^(k + log2c), whose exponent is moderate.
+// One exp2, no log2, sqrt or division (SwiftShader evaluates this on every step of a pipeline with a ring).
 fn projected(s: Trajectory, log2c: f32) -> vec2<f32> {
   let e = vec2<f32>(r_to_f32(s.ex_x), r_to_f32(s.ex_y));
-  let r = length(e);
-  return e / r * exp2(log2(r) + log2c);
+  let big = max(abs(e.x), abs(e.y));
+  let k = clamp(i32((bitcast<u32>(big) >> 23u) & 0xffu) - 127, -126, 126);
+  return e * pow2(-k) * exp2(f32(k) + log2c);
 }
 
 // a·2^e exactly (two factors, so that e beyond float32's exponent range still over- or underflows as the
@@ -152,20 +155,37 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   (*m).divergence_step = select((*m).divergence_step, t1, diverges);
 }
 
-fn record_history(s: Trajectory, m: Metric, i: u32, t1: u32) {
-  let slot = (t1 / params.sample_every) % params.history_len;
-  let log2c = params.log2c_t0 + f32(t1 - params.t0) * params.log2_alpha + f32(s.scale_exp);
-  var p = vec2<f32>(0.0);
-  if (m.overflow_step < 0) { p = projected(s, log2c); }
-  history[slot * params.count + i] = vec4<f32>(r_to_f32(s.wd_x), r_to_f32(s.wd_y), p);
+// Where the next ring sample goes: steps left until it, and its slot. Counted down per step, because
+// integer division (t / sample_every % history_len per step) is slow on SwiftShader.
+struct Sampler {
+  until: u32,
+  slot: u32,
 }
 
-// One step to global step t1, then the ring sample when t1 is a sample step.
-fn advance_one(s: ptr<function, Trajectory>, m: ptr<function, Metric>, i: u32, t1: u32, switching: bool) {
-  step(s, m, i32(t1), switching);
-  if (HISTORY) {
-    if (t1 % max(params.sample_every, 1u) == 0u) { record_history(*s, *m, i, t1); }
+fn first_sample() -> Sampler {
+  let every = max(params.sample_every, 1u);
+  let until = every - params.t0 % every;
+  return Sampler(until, ((params.t0 + until) / every) % max(params.history_len, 1u));
+}
+
+// After the step to global step t1: the ring sample when t1 is a sample step (a multiple of sample_every).
+fn record_sample(s: Trajectory, m: Metric, smp: ptr<function, Sampler>, i: u32, t1: u32) {
+  let due = (*smp).until == 1u;
+  if (due) {
+    let log2c = params.log2c_t0 + f32(t1 - params.t0) * params.log2_alpha + f32(s.scale_exp);
+    let p = select(vec2<f32>(0.0), projected(s, log2c), m.overflow_step < 0);
+    history[(*smp).slot * params.count + i] = vec4<f32>(r_to_f32(s.wd_x), r_to_f32(s.wd_y), p);
   }
+  let next_slot = select((*smp).slot + 1u, 0u, (*smp).slot + 1u == params.history_len);
+  (*smp).slot = select((*smp).slot, next_slot, due);
+  (*smp).until = select((*smp).until - 1u, max(params.sample_every, 1u), due);
+}
+
+// One step to global step t1, then the ring sample (compiled out in a pipeline without a ring).
+fn advance_one(s: ptr<function, Trajectory>, m: ptr<function, Metric>, smp: ptr<function, Sampler>, i: u32,
+               t1: u32, switching: bool) {
+  step(s, m, i32(t1), switching);
+  if (HISTORY) { record_sample(*s, *m, smp, i, t1); }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -177,6 +197,7 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
 
   var s = trajectories[i];
   var m = metrics[i];
+  var smp = first_sample();
   // Closed-form η̃: the host's double-double value at t0, scaled by this trajectory's 2^−2K (docs/numerics.md).
   if (params.lr_mode == 1u && m.overflow_step < 0) {
     s.lr = r_pow2_scale(params.lr_t0, params.lr_t0_exp - 2 * s.scale_exp);
@@ -191,15 +212,15 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
     let head = min(plain_steps, (STEPS_PER_GROUP - params.t0 % STEPS_PER_GROUP) % STEPS_PER_GROUP);
     for (; k < head; k++) {
       renormalize(&s, m.overflow_step < 0, params.t0 + k);
-      advance_one(&s, &m, i, params.t0 + k + 1u, false);
+      advance_one(&s, &m, &smp, i, params.t0 + k + 1u, false);
     }
   }
   for (; k + STEPS_PER_GROUP <= plain_steps; k += STEPS_PER_GROUP) {
-    advance_group(&s, &m, i, params.t0 + k);
+    advance_group(&s, &m, &smp, i, params.t0 + k);
   }
   for (; k < params.steps; k++) {
     renormalize(&s, m.overflow_step < 0, params.t0 + k);
-    advance_one(&s, &m, i, params.t0 + k + 1u, params.switch_at_end == 1u && k + 1u == params.steps);
+    advance_one(&s, &m, &smp, i, params.t0 + k + 1u, params.switch_at_end == 1u && k + 1u == params.steps);
   }
 
   if (m.overflow_step < 0) {

@@ -25,10 +25,11 @@ export const STEPS_PER_GROUP: Record<GpuPrecision, number> = { f32: 4, df64: 1 }
 /** `advance_group`: renormalisation when due, then STEPS_PER_GROUP steps from global step t. */
 function advanceGroupWgsl(p: GpuPrecision): string {
   const n = STEPS_PER_GROUP[p];
-  const steps = Array.from({ length: n }, (_, j) => `  advance_one(s, m, i, t + ${j + 1}u, false);`);
+  const steps = Array.from({ length: n }, (_, j) => `  advance_one(s, m, smp, i, t + ${j + 1}u, false);`);
   return [
     `const STEPS_PER_GROUP: u32 = ${n}u;`,
-    'fn advance_group(s: ptr<function, Trajectory>, m: ptr<function, Metric>, i: u32, t: u32) {',
+    'fn advance_group(s: ptr<function, Trajectory>, m: ptr<function, Metric>, smp: ptr<function, Sampler>, i: u32,',
+    '                 t: u32) {',
     '  renormalize(s, (*m).overflow_step < 0, t);',
     ...steps,
     '}',
