@@ -261,8 +261,8 @@ function gradientOf<T>(A: Arith<T>, c: LossCoefficients<T>, x: T, y: T): [T, T] 
 }
 
 /**
- * f''(θ) at (ux, uy), accumulated as loss.ts angularTerms() does and as the kernel's generated f_second
- * (src/gpu/lossSource.ts fSecondWgsl): acc −= kka_k·c_k + kkb_k·s_k, then the rotation to harmonic k + 1.
+ * f''(θ) at (ux, uy), accumulated as loss.ts angularTerms() does and as the f32 kernel's generated
+ * f_prime_second (src/gpu/lossSource.ts): acc −= kka_k·c_k + kkb_k·s_k, then the rotation to harmonic k + 1.
  */
 export function fSecond<T>(A: Arith<T>, c: LossCoefficients<T>, ux: T, uy: T): T {
   let acc = A.zero;

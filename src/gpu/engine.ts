@@ -47,10 +47,6 @@ export interface EngineSetup {
   numerics?: Partial<NumericsConfig>;
 }
 
-/**
- * WGSL `fn f_second(ux: R, uy: R) -> R`: f''(θ), unrolled with literal coefficients like lossSource.ts
- * f_prime, in the operation order of src/core/integrator.ts fSecond (the CPU float32 mirror).
- */
 /** Positions and metrics read back from the GPU, as float64 (hi + lo for df64). */
 export interface EngineSnapshot {
   step: number;

@@ -336,7 +336,7 @@ function analyseDamage(pairs: Float32Array, out: Float32Array, n: number): Damag
   }
   if (splitDamaged > 0) {
     findings.push(
-      `Veltkamp split t - (t - a) differs from IEEE f32 evaluation in ${splitDamaged}/${n} pairs`,
+      `t - (t - a), t = 4097a, differs from IEEE f32 evaluation in ${splitDamaged}/${n} pairs (reassociation)`,
     );
   }
   if (contracted > 0) {
