@@ -7,7 +7,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/core/**/*.test.ts', 'tests/cli/**/*.test.ts', 'tests/app/**/*.test.ts'],
+          include: [
+            'tests/core/**/*.test.ts',
+            'tests/cli/**/*.test.ts',
+            'tests/app/**/*.test.ts',
+            'tests/bench/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
         },

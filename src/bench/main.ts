@@ -23,6 +23,7 @@ import {
   runNumpyPeer,
   writePeerInput,
 } from './peers';
+import { formatTargets, speedTargets } from './targets';
 
 const PRESET = 'rugged';
 const OPTIMIZER: OptimizerConfig = { lr: 0.1, weightDecay: 0.01, momentum: 0, milestones: [], lrDecay: 1 };
@@ -148,6 +149,14 @@ async function main(): Promise<number> {
   const rows = [jsRow, gpuRows[0], gpuRows[1], ddRow, numpyRow, cRow];
   console.log('');
   console.log(resultTable(rows, numpyRow.rate, cRow.rate));
+  const targets = speedTargets({
+    f32: gpuRows[0].rate,
+    df64: gpuRows[1].rate,
+    numpy: numpyRow.rate,
+    c: cRow.rate,
+  });
+  console.log('');
+  console.log(formatTargets(targets));
   if (gpu?.workgroupTable) {
     console.log('');
     console.log(gpu.workgroupTable);
@@ -173,6 +182,7 @@ async function main(): Promise<number> {
         ratioVsNumpy: r.rate !== null && numpyRow.rate ? r.rate / numpyRow.rate : null,
         ratioVsC: r.rate !== null && cRow.rate ? r.rate / cRow.rate : null,
       })),
+      targets,
       workgroupSizes: gpu?.workgroups ?? null,
       check: gpu?.check ?? null,
       probe: gpu?.probe ?? null,
