@@ -14,8 +14,8 @@
 // Inputs are assumed finite and away from overflow/underflow (|x| in roughly [2^-100, 2^100]); no special
 // handling of inf/NaN/subnormals is attempted.
 
-// true: two_prod uses fma(a, b, -p) (needs a truly fused fma: 1 op instead of ~17).
-// false: Veltkamp/Dekker splitting, which only needs correctly rounded f32 + - *.
+// true: two_prod uses fma(a, b, -p) (needs a truly fused fma: 1 op instead of ~12).
+// false: Dekker's product with a bit-mask split, which only needs correctly rounded f32 + - *.
 // Set it per pipeline (GPUProgrammableStage.constants) from the probe's choice.
 override DF64_TWO_PROD_FMA: bool = false;
 
@@ -61,7 +61,7 @@ fn df_split(a: f32) -> vec2<f32> {
   return vec2<f32>(hi, a - hi);
 }
 
-// Dekker's TwoProd: p + e == a * b exactly without fma (~17 flops). Each partial product of halves is
+// Dekker's TwoProd: p + e == a * b exactly without fma (~12 operations). Each partial product of halves is
 // exact, and subtracting them from p in order from largest to smallest keeps every step exact.
 fn two_prod_split(a: f32, b: f32) -> vec2<f32> {
   let p = a * b;

@@ -12,8 +12,6 @@ fn r_inv_sqrt(a: R) -> R { return df_inv_sqrt(a); }
 fn r_dot2(a: R, b: R, c: R, d: R) -> R { return df_dot2(a, b, c, d); }
 fn r_add_dot2(acc: R, a: R, b: R, c: R, d: R) -> R { return df_add_dot2(acc, a, b, c, d); }
 
-fn f32_finite(a: f32) -> bool { return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u; }
-fn r_is_finite(a: R) -> bool { return f32_finite(a.x) && f32_finite(a.y); }
 
 // The coefficient table holds (ka_hi, ka_lo, kb_hi, kb_lo) per harmonic for df64.
 fn r_coef_ka(c: vec4<f32>) -> R { return c.xy; }

@@ -13,13 +13,12 @@ fn r_inv_sqrt(a: R) -> R { return inverseSqrt(a); }
 fn r_dot2(a: R, b: R, c: R, d: R) -> R { return a * b + c * d; }
 fn r_add_dot2(acc: R, a: R, b: R, c: R, d: R) -> R { return acc + (a * b + c * d); }
 
-// WGSL lets compilers assume values are finite, so test the exponent bits instead of x != x.
-fn r_is_finite(a: R) -> bool { return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u; }
 
 // Coefficient k of harmonic h from the uniform table (ka, kb, a, b as hi parts for f32).
 fn r_coef_ka(c: vec4<f32>) -> R { return c.x; }
 fn r_coef_kb(c: vec4<f32>) -> R { return c.y; }
 
-// The exponent field of a (0x7f800000 exactly when a is ±Inf or NaN): the kernel takes the max over many
-// values and compares once, with no branch (SwiftShader pays for every branch; see trajectory.wgsl).
+// The exponent field of a (0x7f800000 exactly when a is ±Inf or NaN). WGSL lets compilers assume values are
+// finite, so the kernel tests these bits instead of x != x: the max over many values, compared once, with no
+// branch (SwiftShader pays for every branch; see trajectory.wgsl).
 fn r_exponent_bits(a: R) -> u32 { return bitcast<u32>(a) & 0x7f800000u; }

@@ -10,8 +10,8 @@
 // branch-free (select, and `&`/`|` on bools); the phase switch only exists in the last loop's steps; the
 // ring sample is behind an override that compiles it out; and the steps run in groups of STEPS_PER_GROUP
 // (4 in f32: the loop's own overhead was ~10% of a step; 1 in df64, whose step is large enough, and whose
-// compile time grows with every copy). Measured on SwiftShader: 1.9x the f32 speed of the branchy version,
-// bit-identical results.
+// compile time grows with every copy). Measured on SwiftShader: 2.6x the f32 speed of the branchy version,
+// bit-identical results (docs/kernel-performance.md).
 
 override WORKGROUP_SIZE: u32 = 64u;
 // Band of the larger |component| of the stored w̃, as binary exponents (src/core/integrator.ts RENORM_BAND).
@@ -220,7 +220,7 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   for (; k < params.steps; k++) {
     renormalize(&s, m.overflow_step < 0, params.t0 + k);
-    advance_one(&s, &m, &smp, i, params.t0 + k + 1u, params.switch_at_end == 1u && k + 1u == params.steps);
+    advance_one(&s, &m, &smp, i, params.t0 + k + 1u, (params.switch_at_end == 1u) & (k + 1u == params.steps));
   }
 
   if (m.overflow_step < 0) {
