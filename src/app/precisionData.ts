@@ -10,7 +10,13 @@ import { initialPoints } from '../core/init';
 import { Integrator } from '../core/integrator';
 import type { FourierLoss } from '../core/loss';
 import { simulateCpu } from '../core/run/cpuRun';
-import { buildOutput, type RunOutput, sampleSteps, type TrajectoryRecord } from '../core/run/output';
+import {
+  buildOutput,
+  type RunOutput,
+  sampleSteps,
+  type TrajectoryRecord,
+  trajectoryEvents,
+} from '../core/run/output';
 import { type SampleSummary, summarizeSamples } from '../core/run/summary';
 import { type ExponentialSchedule, toExponential } from '../core/schedule';
 import type { StudyResult } from '../core/study/types';
@@ -39,11 +45,8 @@ export function slimOutput(
     ...head,
     summary: summarizeSamples([...records], sampleSteps(config.steps, config.sampleEvery)),
     trajectories: records.map((r) => ({
-      init: r.init,
-      divergenceStep: r.divergenceStep,
-      overflowStep: r.overflowStep,
-      crossingStep: r.crossingStep ?? null,
-      samples: { step: [], wd: [], expProjected: [], expNormLog2: [], angleGap: [] },
+      ...trajectoryEvents(r),
+      samples: { step: [], wd: [], wdNormLog2: [], expProjected: [], expNormLog2: [], angleGap: [] },
     })),
   };
 }

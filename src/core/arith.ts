@@ -22,8 +22,27 @@ export interface Arith<T> {
   /** 1/sqrt(a); the WGSL kernels use inverseSqrt, which the f32 mirror can only approximate. */
   invSqrt(a: T): T;
   isFinite(a: T): boolean;
+  /**
+   * a·2^e by three multiplications with powers of two of at most 2^±SCALE_STEP (the WGSL kernel's
+   * r_pow2_scale3): exact, except where the true value leaves the format's range.
+   */
+  scale2(a: T, e: number): T;
+  /** Whether a is exactly zero. */
+  isZero(a: T): boolean;
   readonly zero: T;
 }
+
+/** Three chunks a·2^e1·2^e2·2^e3, each |e_i| ≤ step, e1 + e2 + e3 = clamp(e, ±3·step). */
+export function pow2Chunks(e: number, step: number): [number, number, number] {
+  const e1 = Math.max(-step, Math.min(step, e));
+  const e2 = Math.max(-step, Math.min(step, e - e1));
+  const e3 = Math.max(-step, Math.min(step, e - e1 - e2));
+  return [e1, e2, e3];
+}
+
+/** float32 and df64 chunks: 2^±120 stays a normal float32. */
+export const F32_SCALE_STEP = 120;
+const F64_SCALE_STEP = 1000;
 
 export const F64: Arith<number> = {
   name: 'f64',
@@ -38,6 +57,11 @@ export const F64: Arith<number> = {
   neg: (a) => -a,
   invSqrt: (a) => 1 / Math.sqrt(a),
   isFinite: (a) => Number.isFinite(a),
+  scale2: (a, e) => {
+    const [e1, e2, e3] = pow2Chunks(e, F64_SCALE_STEP);
+    return a * 2 ** e1 * 2 ** e2 * 2 ** e3;
+  },
+  isZero: (a) => a === 0,
   zero: 0,
 };
 
@@ -60,6 +84,11 @@ export const F32: Arith<number> = {
   neg: (a) => -a,
   invSqrt: (a) => fr(1 / fr(Math.sqrt(a))),
   isFinite: (a) => Number.isFinite(a),
+  scale2: (a, e) => {
+    const [e1, e2, e3] = pow2Chunks(e, F32_SCALE_STEP);
+    return fr(fr(fr(a * 2 ** e1) * 2 ** e2) * 2 ** e3);
+  },
+  isZero: (a) => a === 0,
   zero: 0,
 };
 
@@ -79,6 +108,12 @@ export const DDA: Arith<DD> = {
   neg: ddNeg,
   invSqrt: (a) => ddDiv(DD_ONE, ddSqrt(a)),
   isFinite: ddIsFinite,
+  scale2: (a, e) => {
+    const [e1, e2, e3] = pow2Chunks(e, F64_SCALE_STEP);
+    const f = (x: number) => x * 2 ** e1 * 2 ** e2 * 2 ** e3;
+    return new DD(f(a.hi), f(a.lo));
+  },
+  isZero: (a) => a.hi === 0 && a.lo === 0,
   zero: DD_ZERO,
 };
 

@@ -54,6 +54,8 @@ export const TRAJECTORY_STRUCT: StructSpec = {
     ['ex_vy', 'R'],
     ['lr', 'R'], // η̃_t·2^−2K (as stored)
     ['scale_exp', 'i32'], // K: the true w̃ is 2^K·(ex_x, ex_y) (renormalisation, docs/numerics.md)
+    ['wd_scale_exp', 'i32'], // Kw: the true w is 2^Kw·(wd_x, wd_y), v is 2^Kw·(wd_vx, wd_vy)
+    ['lr_exp', 'i32'], // J: η̃ is lr·2^J; non-zero only while the exponential run is absorbed
   ],
 };
 
@@ -65,6 +67,9 @@ export const METRIC_STRUCT: StructSpec = {
     ['divergence_step', 'i32'], // -1: none
     ['overflow_step', 'i32'], // -1: none
     ['crossing_step', 'i32'], // -1: none; first step t with η·f''(θ_t) > 2|w_t|² (docs/numerics.md)
+    ['wd_absorbed_step', 'i32'], // -1: none; start of the current streak with a computed gradient of exactly 0
+    ['exp_absorbed_step', 'i32'], // -1: none; the same with the exponential run's buffer exactly 0 too
+    ['underflow_step', 'i32'], // -1: none; first step a position component rounded to exactly 0
   ],
 };
 

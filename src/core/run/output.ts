@@ -8,6 +8,7 @@ import { ddToNumber } from '../dd';
 import { LEGACY_NUMERICS } from '../integrator';
 import type { FourierLoss } from '../loss';
 import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
+import { type DivergenceCause, divergenceCause } from '../cause';
 import { type SampleSummary, summarizeSamples } from './summary';
 
 /**
@@ -20,11 +21,18 @@ export interface TrajectoryRecord {
   overflowStep: number | null;
   /** Instability-crossing step (docs/numerics.md); absent or null: none. */
   crossingStep?: number | null;
+  /** First step of the final streak in which the run sits at an exact floating-point stationary point. */
+  wdAbsorbedStep?: number | null;
+  expAbsorbedStep?: number | null;
+  /** First step at which a position component of either run rounded to exactly zero from non-zero. */
+  underflowStep?: number | null;
   wd: Float64Array;
   ex: Float64Array;
   gap: Float64Array;
   /** Per sample: the renormalisation exponent K of `ex` (absent: all 0). */
   exScaleLog2?: Float64Array;
+  /** Per sample: the weight-decay run's renormalisation exponent: the true w_t is 2^Kw·wd (absent: 0). */
+  wdScaleLog2?: Float64Array;
 }
 
 /** A record for trajectory i of interleaved `points`, with room for `samples` samples. */
@@ -34,10 +42,14 @@ export function emptyRecord(points: Float64Array, i: number, samples: number): T
     divergenceStep: null,
     overflowStep: null,
     crossingStep: null,
+    wdAbsorbedStep: null,
+    expAbsorbedStep: null,
+    underflowStep: null,
     wd: new Float64Array(2 * samples),
     ex: new Float64Array(2 * samples),
     gap: new Float64Array(samples),
     exScaleLog2: new Float64Array(samples),
+    wdScaleLog2: new Float64Array(samples),
   };
 }
 
@@ -50,9 +62,21 @@ export interface TrajectoryOutput {
    * stability threshold 2/f''(θ_t) (MATH.md §5, docs/numerics.md); null: never within the run.
    */
   crossingStep: number | null;
+  /**
+   * First step from which the run sits at an exact floating-point stationary point (computed gradient
+   * exactly zero at every later step; for the exponential run also its buffer), or null (docs/numerics.md).
+   */
+  wdAbsorbedStep: number | null;
+  expAbsorbedStep: number | null;
+  /** First step at which a position component of either run rounded to exactly zero (a range event). */
+  underflowStep: number | null;
+  /** Why the two runs split (or the comparison ended): see src/core/cause.ts; null: no divergence. */
+  divergenceCause: DivergenceCause | null;
   samples: {
     step: number[];
     wd: ([number, number] | [null, null])[];
+    /** log2 |w_t| of the weight-decay run (its components may underflow float64 after a long shrink). */
+    wdNormLog2: (number | null)[];
     expProjected: ([number, number] | [null, null])[];
     /** log2 |w̃_t| of the true (unrenormalised) exponential run. */
     expNormLog2: (number | null)[];
@@ -100,6 +124,7 @@ export function trajectoryOutput(rec: TrajectoryRecord, steps: number[], log2c: 
   const s: TrajectoryOutput['samples'] = {
     step: steps,
     wd: [],
+    wdNormLog2: [],
     expProjected: [],
     expNormLog2: [],
     angleGap: [],
@@ -107,7 +132,11 @@ export function trajectoryOutput(rec: TrajectoryRecord, steps: number[], log2c: 
   for (let i = 0; i < n; i++) {
     const ex = rec.ex[2 * i];
     const ey = rec.ex[2 * i + 1];
-    s.wd.push(pair(rec.wd[2 * i], rec.wd[2 * i + 1]));
+    const wk = rec.wdScaleLog2?.[i] ?? 0;
+    const wx = rec.wd[2 * i];
+    const wy = rec.wd[2 * i + 1];
+    s.wd.push(pair(scaleBy2(wx, wk), scaleBy2(wy, wk)));
+    s.wdNormLog2.push(finiteOrNull(log2Norm(wx, wy) + wk));
     // α^t·w̃_t as direction × 2^(log2|w̃| + log2 c_t): neither factor may underflow or overflow alone,
     // and |w̃| is taken after scaling by max(|x|, |y|) so hypot cannot overflow for finite components.
     const m = Math.max(Math.abs(ex), Math.abs(ey));
@@ -118,13 +147,41 @@ export function trajectoryOutput(rec: TrajectoryRecord, steps: number[], log2c: 
     s.expNormLog2.push(finiteOrNull(lg));
     s.angleGap.push(finiteOrNull(rec.gap[i]));
   }
+  return { ...trajectoryEvents(rec), samples: s };
+}
+
+/** The per-trajectory events of the output contract (everything but the samples), and the cause. */
+export function trajectoryEvents(rec: TrajectoryRecord): Omit<TrajectoryOutput, 'samples'> {
   return {
     init: rec.init,
     divergenceStep: rec.divergenceStep,
     overflowStep: rec.overflowStep,
     crossingStep: rec.crossingStep ?? null,
-    samples: s,
+    wdAbsorbedStep: rec.wdAbsorbedStep ?? null,
+    expAbsorbedStep: rec.expAbsorbedStep ?? null,
+    underflowStep: rec.underflowStep ?? null,
+    divergenceCause: divergenceCause(rec),
   };
+}
+
+/** x·2^k in float64 (k may exceed float64's exponent range; the result then over- or underflows). */
+function scaleBy2(x: number, k: number): number {
+  if (k === 0) return x;
+  let r = x;
+  let e = k;
+  while (e !== 0 && r !== 0 && Number.isFinite(r)) {
+    const step = Math.max(-1000, Math.min(1000, e));
+    r *= 2 ** step;
+    e -= step;
+  }
+  return r;
+}
+
+/** log2 √(x² + y²) without overflow or underflow for finite components. */
+function log2Norm(x: number, y: number): number {
+  const m = Math.max(Math.abs(x), Math.abs(y));
+  if (m === 0) return Number.NEGATIVE_INFINITY;
+  return Math.log2(m) + Math.log2(Math.hypot(x / m, y / m));
 }
 
 export function buildOutput(
@@ -170,11 +227,17 @@ const CSV_HEADER = [
   'angle_gap',
   'divergence_step',
   'overflow_step',
+  'crossing_step',
+  'wd_absorbed_step',
+  'exp_absorbed_step',
+  'underflow_step',
+  'divergence_cause',
+  'wd_norm_log2',
 ];
 
 /** One row per trajectory per sample; empty cells where a value does not exist. */
 export function toCsv(out: RunOutput): string {
-  const cell = (v: number | null) => (v === null ? '' : String(v));
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
   const lines = [CSV_HEADER.join(',')];
   out.trajectories.forEach((tr, i) => {
     const s = tr.samples;
@@ -193,6 +256,12 @@ export function toCsv(out: RunOutput): string {
           cell(s.angleGap[j]),
           cell(tr.divergenceStep),
           cell(tr.overflowStep),
+          cell(tr.crossingStep),
+          cell(tr.wdAbsorbedStep),
+          cell(tr.expAbsorbedStep),
+          cell(tr.underflowStep),
+          tr.divergenceCause ?? '',
+          cell(s.wdNormLog2[j]),
         ].join(','),
       );
     }
