@@ -18,6 +18,7 @@ import type { StudyResult } from '../core/study/types';
 import type { GpuContext } from '../gpu/device';
 import { TrajectoryEngine } from '../gpu/engine';
 import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
+import { applySnapshotSample } from '../gpu/snapshotRecords';
 import { driftSampleEvery, slimOutput } from './precisionData';
 import type { StudyReply, StudyRequest } from './studyWorker';
 
@@ -104,14 +105,7 @@ export async function runGpuPrecision(
       let end = start + 1;
       while (end < at.length && at[end] - at[start] <= GPU_STEP_CHUNK) end++;
       await engine.capture(at.slice(start, end), (snap) => {
-        for (let i = 0; i < n; i++) {
-          const r = records[i];
-          // Step 0 has not been through the kernel: both runs start at the same point.
-          r.gap[j] = snap.step === 0 ? 0 : snap.gap[i];
-          r.divergenceStep = snap.divergenceStep[i] >= 0 ? snap.divergenceStep[i] : null;
-          r.overflowStep = snap.overflowStep[i] >= 0 ? snap.overflowStep[i] : null;
-          r.crossingStep = snap.crossingStep[i] >= 0 ? snap.crossingStep[i] : null;
-        }
+        applySnapshotSample(records, snap, j);
         j++;
       });
       if (signal?.aborted) throw abortError();

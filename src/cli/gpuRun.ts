@@ -10,6 +10,7 @@ import { toExponential } from '../core/schedule';
 import { acquireGpu } from '../gpu/device';
 import { TrajectoryEngine } from '../gpu/engine';
 import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
+import { applySnapshotSample } from '../gpu/snapshotRecords';
 
 export class Df64RefusedError extends Error {
   override name = 'Df64RefusedError';
@@ -47,20 +48,7 @@ export async function runGpu(config: ExperimentConfig): Promise<RunOutput> {
     const records = Array.from({ length: n }, (_, i) => emptyRecord(points, i, at.length));
     let j = 0;
     await engine.capture(at, (snap) => {
-      for (let i = 0; i < n; i++) {
-        const r = records[i];
-        const overflowed = snap.overflowStep[i] >= 0;
-        r.wd[2 * j] = snap.wd[2 * i];
-        r.wd[2 * j + 1] = snap.wd[2 * i + 1];
-        r.ex[2 * j] = overflowed ? Number.NaN : snap.ex[2 * i];
-        r.ex[2 * j + 1] = overflowed ? Number.NaN : snap.ex[2 * i + 1];
-        if (r.exScaleLog2) r.exScaleLog2[j] = snap.scaleExp[i];
-        // Step 0 has not been through the kernel: both runs start at the same point.
-        r.gap[j] = snap.step === 0 ? 0 : snap.gap[i];
-        r.divergenceStep = snap.divergenceStep[i] >= 0 ? snap.divergenceStep[i] : null;
-        r.overflowStep = overflowed ? snap.overflowStep[i] : null;
-        r.crossingStep = snap.crossingStep[i] >= 0 ? snap.crossingStep[i] : null;
-      }
+      applySnapshotSample(records, snap, j);
       j++;
     });
     engine.destroy();

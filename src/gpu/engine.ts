@@ -59,6 +59,13 @@ export interface EngineSnapshot {
   crossingStep: Int32Array;
   /** K per trajectory: the true exponential run is 2^K·ex. */
   scaleExp: Int32Array;
+  /** Kw per trajectory: the true weight-decay run is 2^Kw·wd. */
+  wdScaleExp: Int32Array;
+  /** Start of the current absorbed streak per run, −1: not absorbed (docs/numerics.md). */
+  wdAbsorbedStep: Int32Array;
+  expAbsorbedStep: Int32Array;
+  /** First step a position component rounded to exactly zero, −1: none. */
+  underflowStep: Int32Array;
 }
 
 const UNIFORM_SLOT = 256; // minUniformBufferOffsetAlignment's largest allowed value
@@ -235,6 +242,8 @@ export class TrajectoryEngine {
       put('ex_vy', buf(y));
       put('lr', lr0);
       ints[base + offsets.scale_exp / 4] = 0;
+      ints[base + offsets.wd_scale_exp / 4] = 0;
+      ints[base + offsets.lr_exp / 4] = 0;
     }
     const metrics = new Int32Array((this.count * this.metricSize) / 4);
     const mo = this.metricOffsets;
@@ -243,6 +252,9 @@ export class TrajectoryEngine {
       metrics[base + mo.divergence_step / 4] = -1;
       metrics[base + mo.overflow_step / 4] = -1;
       metrics[base + mo.crossing_step / 4] = -1;
+      metrics[base + mo.wd_absorbed_step / 4] = -1;
+      metrics[base + mo.exp_absorbed_step / 4] = -1;
+      metrics[base + mo.underflow_step / 4] = -1;
     }
     const q = this.ctx.device.queue;
     q.writeBuffer(this.trajectories, 0, data);
@@ -415,6 +427,10 @@ export class TrajectoryEngine {
       overflowStep: new Int32Array(n),
       crossingStep: new Int32Array(n),
       scaleExp: new Int32Array(n),
+      wdScaleExp: new Int32Array(n),
+      wdAbsorbedStep: new Int32Array(n),
+      expAbsorbedStep: new Int32Array(n),
+      underflowStep: new Int32Array(n),
     };
     const ints = new Int32Array(bytes, at, (n * this.trajLayout.size) / 4);
     for (let i = 0; i < n; i++) {
@@ -431,6 +447,10 @@ export class TrajectoryEngine {
       snap.overflowStep[i] = m.getInt32(mb + mo.overflow_step, true);
       snap.crossingStep[i] = m.getInt32(mb + mo.crossing_step, true);
       snap.scaleExp[i] = ints[base + offsets.scale_exp / 4];
+      snap.wdScaleExp[i] = ints[base + offsets.wd_scale_exp / 4];
+      snap.wdAbsorbedStep[i] = m.getInt32(mb + mo.wd_absorbed_step, true);
+      snap.expAbsorbedStep[i] = m.getInt32(mb + mo.exp_absorbed_step, true);
+      snap.underflowStep[i] = m.getInt32(mb + mo.underflow_step, true);
     }
     return snap;
   }

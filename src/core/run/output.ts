@@ -3,12 +3,12 @@
  * raw per-sample states go in, projections and log-norms are derived here once.
  */
 
+import { type DivergenceCause, divergenceCause } from '../cause';
 import type { ExperimentConfig, NumericsConfig, Precision } from '../config/types';
 import { ddToNumber } from '../dd';
 import { LEGACY_NUMERICS } from '../integrator';
 import type { FourierLoss } from '../loss';
 import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
-import { type DivergenceCause, divergenceCause } from '../cause';
 import { type SampleSummary, summarizeSamples } from './summary';
 
 /**
