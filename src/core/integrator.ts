@@ -46,12 +46,42 @@ export const LEGACY_NUMERICS: NumericsConfig = { renormalize: false, lrMode: 're
 /** Closed-form rates are cached per step up to this many steps (then evaluated each time). */
 const RATE_CACHE_STEPS = 1 << 20;
 
-interface PhaseConstants<T> {
+export interface PhaseConstants<T> {
   start: number;
   lr: T;
   growth: T;
   switchFactor: T;
   kappa: T;
+}
+
+/**
+ * The schedule's constants in the integrator's own format. By default they are rounded from the
+ * double-double schedule; a format wider than double-double (mp) computes its own at full precision.
+ */
+export interface StepConstants<T> {
+  phases: PhaseConstants<T>[];
+  weightDecay: T;
+  momentum: T;
+  /** η̃_0 and the exponential run's initial buffer coupling ṽ_0 = bufferInit·w_0. */
+  expLr0: T;
+  bufferInit: T;
+}
+
+/** The default constants: the double-double schedule rounded into A's format. */
+export function roundedConstants<T>(A: Arith<T>, schedule: ExponentialSchedule): StepConstants<T> {
+  return {
+    phases: schedule.phases.map((p) => ({
+      start: p.start,
+      lr: A.fromDD(p.lr),
+      growth: A.fromDD(p.growth),
+      switchFactor: A.fromDD(p.switchFactor),
+      kappa: A.fromDD(p.bufferKappa),
+    })),
+    weightDecay: A.fromDD(schedule.weightDecay),
+    momentum: A.fromDD(schedule.momentum),
+    expLr0: A.fromDD(schedule.expLr0),
+    bufferInit: A.fromDD(schedule.bufferInit),
+  };
 }
 
 export class Integrator<T> {
@@ -75,20 +105,15 @@ export class Integrator<T> {
     readonly schedule: ExponentialSchedule,
     readonly tolerance: number,
     numerics: Partial<NumericsConfig> = {},
+    constants: StepConstants<T> = roundedConstants(A, schedule),
   ) {
     this.numerics = { ...LEGACY_NUMERICS, ...numerics };
     this.coeffs = lossCoefficients(A, loss);
-    this.phases = schedule.phases.map((p) => ({
-      start: p.start,
-      lr: A.fromDD(p.lr),
-      growth: A.fromDD(p.growth),
-      switchFactor: A.fromDD(p.switchFactor),
-      kappa: A.fromDD(p.bufferKappa),
-    }));
-    this.weightDecay = A.fromDD(schedule.weightDecay);
-    this.momentum = A.fromDD(schedule.momentum);
-    this.expLr0 = A.fromDD(schedule.expLr0);
-    this.bufferInit = A.fromDD(schedule.bufferInit);
+    this.phases = constants.phases;
+    this.weightDecay = constants.weightDecay;
+    this.momentum = constants.momentum;
+    this.expLr0 = constants.expLr0;
+    this.bufferInit = constants.bufferInit;
     this.two = A.from(2);
     this.tan2Tol = A.from(Math.tan(tolerance) ** 2);
     this.closed = this.numerics.lrMode === 'closedForm' ? new ClosedFormRate(schedule) : null;
