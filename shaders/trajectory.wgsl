@@ -66,33 +66,76 @@ fn projected(s: Trajectory, log2c: f32) -> vec2<f32> {
   return e * pow2(-k) * exp2(f32(k) + log2c);
 }
 
-// a·2^e exactly (two factors, so that e beyond float32's exponent range still over- or underflows as the
-// true value would). `a * f` works for f32 and, component-wise, for df64's vec2<f32>.
-fn r_pow2_scale(a: R, e: i32) -> R {
+// a·2^e by three factors of at most 2^±120 (src/core/arith.ts scale2, the CPU mirror's order), so that e
+// beyond float32's exponent range still over- or underflows as the true value would. `a * f` works for f32
+// and, component-wise, for df64's vec2<f32>.
+fn r_pow2_scale3(a: R, e: i32) -> R {
   let e1 = clamp(e, -120, 120);
   let e2 = clamp(e - e1, -120, 120);
-  return a * ldexp(1.0, e1) * ldexp(1.0, e2);
+  let e3 = clamp(e - e1 - e2, -120, 120);
+  return a * pow2(e1) * pow2(e2) * pow2(e3);
+}
+
+// The same for a plain f32 (the crossing test and drawing work in f32 in both precisions).
+fn f32_pow2_scale3(a: f32, e: i32) -> f32 {
+  let e1 = clamp(e, -120, 120);
+  let e2 = clamp(e - e1, -120, 120);
+  let e3 = clamp(e - e1 - e2, -120, 120);
+  return a * pow2(e1) * pow2(e2) * pow2(e3);
+}
+
+// ±0 (in df64 both parts). Results are never subnormal here (GPUs flush them; so does the CPU mirror).
+fn r_is_zero(a: R) -> bool { return r_exponent_bits(a) == 0u; }
+
+// The shift that brings a value whose larger |component| is `big` back into the band, or 0 (also for 0).
+fn band_shift(big: f32) -> i32 {
+  let e = i32((bitcast<u32>(big) >> 23u) & 0xffu) - 127;
+  let out = (big != 0.0) & ((e < RENORM_MIN_LOG2) | (e > RENORM_MAX_LOG2));
+  return select(0, clamp(e, -RENORM_MAX_SHIFT, RENORM_MAX_SHIFT), out);
 }
 
 // 2^k for k in [-126, 127] from its bits (ldexp is much slower on SwiftShader).
 fn pow2(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
 
-// Before step t (global): exact power-of-two rescaling of a live exponential run whose larger |component|
-// has left the band, when t % RENORM_EVERY == 0: w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃, K += k
-// (docs/numerics.md). Otherwise k = 0 and the multiplications by 1 change nothing.
-fn renormalize(s: ptr<function, Trajectory>, live: bool, t: u32) {
-  let due = live & (params.renormalize == 1u) & (t % RENORM_EVERY == 0u);
-  let big = max(abs(r_to_f32((*s).ex_x)), abs(r_to_f32((*s).ex_y)));
-  let e = i32((bitcast<u32>(big) >> 23u) & 0xffu) - 127;
-  let out = due & ((e < RENORM_MIN_LOG2) | (e > RENORM_MAX_LOG2));
-  let k = select(0, clamp(e, -RENORM_MAX_SHIFT, RENORM_MAX_SHIFT), out);
+// Before step t (global), when t % RENORM_EVERY == 0 (docs/numerics.md), exact power-of-two rescalings;
+// otherwise every shift is 0 and the multiplications by 1 change nothing:
+// - a live exponential run whose larger |component| has left the band: w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃,
+//   K += k;
+// - an absorbed exponential run (ṽ exactly 0, w̃ a fixed point): η̃'s own exponent moves into J, so that
+//   η̃ never overflows however long the run stays absorbed;
+// - the weight-decay run: w ← 2^−k w, v ← 2^−k v, Kw += k (its gradient picks up 2^−2Kw in step()), so that
+//   a run shrinking for ever (an absorbed one) never underflows into 0/0.
+fn renormalize(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t: u32) {
+  let on = (params.renormalize == 1u) & (t % RENORM_EVERY == 0u);
+  let due = on & ((*m).overflow_step < 0);
+  let k = select(0, band_shift(max(abs(r_to_f32((*s).ex_x)), abs(r_to_f32((*s).ex_y)))), due);
   (*s).ex_x = (*s).ex_x * pow2(-k);
   (*s).ex_y = (*s).ex_y * pow2(-k);
   (*s).ex_vx = (*s).ex_vx * pow2(k);
   (*s).ex_vy = (*s).ex_vy * pow2(k);
   (*s).lr = (*s).lr * pow2(-2 * k);
   (*s).scale_exp += k;
+
+  let frozen = due & ((*m).exp_absorbed_step >= 0) & r_is_zero((*s).ex_vx) & r_is_zero((*s).ex_vy);
+  let j = select(0, band_shift(abs(r_to_f32((*s).lr))), frozen);
+  (*s).lr = (*s).lr * pow2(-j);
+  (*s).lr_exp += j;
+
+  let kw = select(0, band_shift(max(abs(r_to_f32((*s).wd_x)), abs(r_to_f32((*s).wd_y)))), on);
+  (*s).wd_x = (*s).wd_x * pow2(-kw);
+  (*s).wd_y = (*s).wd_y * pow2(-kw);
+  (*s).wd_vx = (*s).wd_vx * pow2(-kw);
+  (*s).wd_vy = (*s).wd_vy * pow2(-kw);
+  (*s).wd_scale_exp += kw;
 }
+
+// Start of the current streak of a condition that held at state t: kept, started at t, or cleared (−1).
+fn streak(start: i32, holds: bool, t: i32) -> i32 {
+  return select(-1, select(start, t, start < 0), holds);
+}
+
+// A component that was non-zero and is exactly zero after the step: it underflowed (or cancelled).
+fn rounds_to_zero(before: R, after: R) -> bool { return r_is_zero(after) & !r_is_zero(before); }
 
 // One step of both runs, to global step t1, with its marks: overflow (first non-finite component), crossing
 // and divergence. `switching`: this step's end enters the next phase (only ever in the last single-step loop:
@@ -108,15 +151,22 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   let inv = r_inv_sqrt(r2);
   let ux = r_mul((*s).wd_x, inv);
   let uy = r_mul((*s).wd_y, inv);
+  // The stored run is 2^−Kw·(w, v), so the gradient term carries 2^−2Kw (exact: 1 while Kw = 0).
   let fd = f_prime_second(ux, uy);
-  let gs = r_mul(fd.fp, inv);
+  let gscale = -2 * (*s).wd_scale_exp;
+  let gs = r_pow2_scale3(r_mul(fd.fp, inv), gscale);
   let g = R2(r_neg(r_mul(uy, gs)), r_mul(ux, gs));
-  let crosses = ((*m).crossing_step < 0) & (r_to_f32(eta) * fd.fpp > 2.0 * r_to_f32(r2));
+  let crosses = ((*m).crossing_step < 0) &
+                (f32_pow2_scale3(r_to_f32(eta) * fd.fpp, gscale) > 2.0 * r_to_f32(r2));
   (*m).crossing_step = select((*m).crossing_step, t1 - 1, crosses);
+  (*m).wd_absorbed_step = streak((*m).wd_absorbed_step, r_is_zero(g.x) & r_is_zero(g.y), t1 - 1);
+  let wx0 = (*s).wd_x;
+  let wy0 = (*s).wd_y;
   (*s).wd_vx = r_add(r_mul(gamma, (*s).wd_vx), r_add(g.x, r_mul(lam, (*s).wd_x)));
   (*s).wd_vy = r_add(r_mul(gamma, (*s).wd_vy), r_add(g.y, r_mul(lam, (*s).wd_y)));
   (*s).wd_x = r_sub((*s).wd_x, r_mul(eta, (*s).wd_vx));
   (*s).wd_y = r_sub((*s).wd_y, r_mul(eta, (*s).wd_vy));
+  var underflows = rounds_to_zero(wx0, (*s).wd_x) | rounds_to_zero(wy0, (*s).wd_y);
 
   // Exponential run: ṽ ← γṽ + ∇L(w̃);  w̃ ← w̃ − η̃ṽ. Computed always, kept only while it has not overflowed
   // (an overflowed run stays frozen).
@@ -125,22 +175,42 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   let h = loss_gradient(n.ex_x, n.ex_y);
   n.ex_vx = r_add(r_mul(gamma, n.ex_vx), h.x);
   n.ex_vy = r_add(r_mul(gamma, n.ex_vy), h.y);
+  // Absorbed: w̃ − η̃·0 = w̃ exactly, so the next step sees the same w̃ and again a zero gradient.
+  let still = r_is_zero(h.x) & r_is_zero(h.y) & r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy);
+  (*m).exp_absorbed_step = select((*m).exp_absorbed_step, streak((*m).exp_absorbed_step, still, t1 - 1), live);
   n.ex_x = r_sub(n.ex_x, r_mul(n.lr, n.ex_vx));
   n.ex_y = r_sub(n.ex_y, r_mul(n.lr, n.ex_vy));
   if (switching) {
-    // Phase switch: move the buffer onto the new phase's change of variables, then rescale η̃.
-    let kk = r_div(params.kappa, n.lr);
+    // Phase switch: move the buffer onto the new phase's change of variables, then rescale η̃ (whose true
+    // value is lr·2^J, so κ/η̃ carries 2^−J).
+    let kk = r_pow2_scale3(r_div(params.kappa, n.lr), -n.lr_exp);
     n.ex_vx = r_add(n.ex_vx, r_mul(kk, n.ex_x));
     n.ex_vy = r_add(n.ex_vy, r_mul(kk, n.ex_y));
     n.lr = r_mul(n.lr, params.switch_factor);
+    // An absorbed run knocked off its fixed point (momentum carries the new buffer): J goes back into the
+    // joint scaling (src/core/integrator.ts mergeLrExp).
+    if ((n.lr_exp != 0) & !r_is_zero(gamma) & !(r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy))) {
+      let k = (n.lr_exp + select(0, 1, n.lr_exp > 0)) / 2;
+      n.ex_x = r_pow2_scale3(n.ex_x, -k);
+      n.ex_y = r_pow2_scale3(n.ex_y, -k);
+      n.ex_vx = r_pow2_scale3(n.ex_vx, k);
+      n.ex_vy = r_pow2_scale3(n.ex_vy, k);
+      n.lr = r_pow2_scale3(n.lr, n.lr_exp - 2 * k);
+      n.scale_exp += k;
+      n.lr_exp = 0;
+    }
   } else {
     n.lr = r_mul(n.lr, params.growth);
   }
+  underflows = underflows | (live & (rounds_to_zero((*s).ex_x, n.ex_x) | rounds_to_zero((*s).ex_y, n.ex_y)));
+  (*m).underflow_step = select((*m).underflow_step, t1, ((*m).underflow_step < 0) & underflows);
   (*s).ex_x = select((*s).ex_x, n.ex_x, live);
   (*s).ex_y = select((*s).ex_y, n.ex_y, live);
   (*s).ex_vx = select((*s).ex_vx, n.ex_vx, live);
   (*s).ex_vy = select((*s).ex_vy, n.ex_vy, live);
   (*s).lr = select((*s).lr, n.lr, live);
+  (*s).scale_exp = select((*s).scale_exp, n.scale_exp, live);
+  (*s).lr_exp = select((*s).lr_exp, n.lr_exp, live);
 
   let overflows = live & select(any_non_finite_after_step(*s), any_non_finite(*s), switching);
   (*m).overflow_step = select((*m).overflow_step, t1, overflows);
@@ -174,7 +244,8 @@ fn record_sample(s: Trajectory, m: Metric, smp: ptr<function, Sampler>, i: u32, 
   if (due) {
     let log2c = params.log2c_t0 + f32(t1 - params.t0) * params.log2_alpha + f32(s.scale_exp);
     let p = select(vec2<f32>(0.0), projected(s, log2c), m.overflow_step < 0);
-    history[(*smp).slot * params.count + i] = vec4<f32>(r_to_f32(s.wd_x), r_to_f32(s.wd_y), p);
+    let w = vec2<f32>(f32_pow2_scale3(r_to_f32(s.wd_x), s.wd_scale_exp), f32_pow2_scale3(r_to_f32(s.wd_y), s.wd_scale_exp));
+    history[(*smp).slot * params.count + i] = vec4<f32>(w, p);
   }
   let next_slot = select((*smp).slot + 1u, 0u, (*smp).slot + 1u == params.history_len);
   (*smp).slot = select((*smp).slot, next_slot, due);
@@ -200,7 +271,7 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
   var smp = first_sample();
   // Closed-form η̃: the host's double-double value at t0, scaled by this trajectory's 2^−2K (docs/numerics.md).
   if (params.lr_mode == 1u && m.overflow_step < 0) {
-    s.lr = r_pow2_scale(params.lr_t0, params.lr_t0_exp - 2 * s.scale_exp);
+    s.lr = r_pow2_scale3(params.lr_t0, params.lr_t0_exp - 2 * s.scale_exp - s.lr_exp);
   }
 
   // Single steps up to a multiple of STEPS_PER_GROUP, whole groups, then the single steps left, the last of
@@ -211,7 +282,7 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (STEPS_PER_GROUP > 1u) {
     let head = min(plain_steps, (STEPS_PER_GROUP - params.t0 % STEPS_PER_GROUP) % STEPS_PER_GROUP);
     for (; k < head; k++) {
-      renormalize(&s, m.overflow_step < 0, params.t0 + k);
+      renormalize(&s, &m, params.t0 + k);
       advance_one(&s, &m, &smp, i, params.t0 + k + 1u, false);
     }
   }
@@ -219,7 +290,7 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
     advance_group(&s, &m, &smp, i, params.t0 + k);
   }
   for (; k < params.steps; k++) {
-    renormalize(&s, m.overflow_step < 0, params.t0 + k);
+    renormalize(&s, &m, params.t0 + k);
     advance_one(&s, &m, &smp, i, params.t0 + k + 1u, (params.switch_at_end == 1u) & (k + 1u == params.steps));
   }
 

@@ -17,12 +17,16 @@ export interface RunState<T> {
 }
 
 export interface TrajectoryState<T> {
-  /** Weight-decay run w_t and its buffer v_t. */
+  /** Weight-decay run, stored rescaled: w_t = 2^wdScaleExp·(x, y), v_t = 2^wdScaleExp·(vx, vy). */
   wd: RunState<T>;
+  /** Kw, the weight-decay run's renormalisation exponent (0 without renormalisation). */
+  wdScaleExp: number;
   /** Exponential run, stored rescaled: w̃_t = 2^scaleExp·(x, y), ṽ_t = 2^−scaleExp·(vx, vy). */
   ex: RunState<T>;
-  /** η̃_t·2^(−2·scaleExp), the stored exponential run's learning rate for the next step. */
+  /** η̃_t·2^(−2·scaleExp − lrExp), the stored exponential run's learning rate for the next step. */
   lr: T;
+  /** J: η̃'s own exponent, moved out of `lr` only while the exponential run is absorbed (docs/numerics.md). */
+  lrExp: number;
   /** K, the accumulated renormalisation exponent (0 without renormalisation). */
   scaleExp: number;
   t: number;
@@ -33,6 +37,12 @@ export interface TrajectoryState<T> {
   overflowStep: number | null;
   /** First step t whose update is taken with η_t·f''(θ_t) > 2|w_t|² (weight-decay run), or null. */
   crossingStep: number | null;
+  /** Start of the current streak of steps whose computed gradient is exactly zero (weight-decay run). */
+  wdAbsorbedStep: number | null;
+  /** The same for the exponential run, whose buffer must be exactly zero too (then w̃ is a fixed point). */
+  expAbsorbedStep: number | null;
+  /** First step at which a position component of either run rounded to exactly zero from non-zero. */
+  underflowStep: number | null;
 }
 
 /** Renormalise when the larger |component| of w̃ has its binary exponent outside [MIN, MAX] (docs/numerics.md). */
@@ -125,14 +135,19 @@ export class Integrator<T> {
     const y = A.from(y0);
     return {
       wd: { x, y, vx: A.zero, vy: A.zero },
+      wdScaleExp: 0,
       ex: { x, y, vx: A.mul(this.bufferInit, x), vy: A.mul(this.bufferInit, y) },
       lr: this.expLr0,
+      lrExp: 0,
       scaleExp: 0,
       t: 0,
       phase: 0,
       divergenceStep: null,
       overflowStep: null,
       crossingStep: null,
+      wdAbsorbedStep: null,
+      expAbsorbedStep: null,
+      underflowStep: null,
     };
   }
 
@@ -142,42 +157,66 @@ export class Integrator<T> {
     const ph = this.phases[s.phase];
     const gamma = this.momentum;
     const lam = this.weightDecay;
+    const renormDue = this.numerics.renormalize && s.t % RENORM_EVERY === 0;
+    if (renormDue) this.renormalizeWd(s);
 
-    // Weight-decay run. The gradient is loss.ts gradient() inlined: u and r² also serve the crossing test.
+    // Weight-decay run, stored as 2^−Kw·(w, v): v ← γv + 2^−2Kw·∇L(stored w) + λw;  w ← w − ηv (exactly the
+    // plain run's roundings while nothing leaves the range). The gradient is loss.ts gradient() inlined:
+    // u and r² also serve the crossing test.
     const w = s.wd;
+    const wx0 = w.x;
+    const wy0 = w.y;
     const r2 = A.add(A.mul(w.x, w.x), A.mul(w.y, w.y));
     const inv = A.invSqrt(r2);
     const ux = A.mul(w.x, inv);
     const uy = A.mul(w.y, inv);
-    const g = A.mul(fPrime(A, this.coeffs, ux, uy), inv);
-    if (s.crossingStep === null && this.crosses(ph.lr, ux, uy, r2)) s.crossingStep = s.t;
-    w.vx = A.add(A.mul(gamma, w.vx), A.add(A.neg(A.mul(uy, g)), A.mul(lam, w.x)));
-    w.vy = A.add(A.mul(gamma, w.vy), A.add(A.mul(ux, g), A.mul(lam, w.y)));
+    let g = A.mul(fPrime(A, this.coeffs, ux, uy), inv);
+    if (s.wdScaleExp !== 0) g = A.scale2(g, -2 * s.wdScaleExp);
+    if (s.crossingStep === null && this.crosses(ph.lr, ux, uy, r2, s.wdScaleExp)) s.crossingStep = s.t;
+    const gx = A.neg(A.mul(uy, g));
+    const gy = A.mul(ux, g);
+    s.wdAbsorbedStep = A.isZero(gx) && A.isZero(gy) ? (s.wdAbsorbedStep ?? s.t) : null;
+    w.vx = A.add(A.mul(gamma, w.vx), A.add(gx, A.mul(lam, w.x)));
+    w.vy = A.add(A.mul(gamma, w.vy), A.add(gy, A.mul(lam, w.y)));
     w.x = A.sub(w.x, A.mul(ph.lr, w.vx));
     w.y = A.sub(w.y, A.mul(ph.lr, w.vy));
+    const t1 = s.t + 1;
+    if (s.underflowStep === null && (roundsToZero(A, wx0, w.x) || roundsToZero(A, wy0, w.y))) {
+      s.underflowStep = t1;
+    }
 
     const e = s.ex;
-    const t1 = s.t + 1;
     const next = this.phases[s.phase + 1];
     const switching = next !== undefined && next.start === t1;
     // Once a run has overflowed its exponential half is frozen: there is nothing finite left to follow.
     if (s.overflowStep === null) {
-      if (this.numerics.renormalize && s.t % RENORM_EVERY === 0) this.renormalize(s);
+      if (renormDue) this.renormalize(s);
+      const ex0 = e.x;
+      const ey0 = e.y;
       const [hx, hy] = gradientOf(A, this.coeffs, e.x, e.y);
       e.vx = A.add(A.mul(gamma, e.vx), hx);
       e.vy = A.add(A.mul(gamma, e.vy), hy);
+      // Absorbed: w̃ − η̃·0 = w̃ exactly, so the next step sees the same w̃ and again a zero gradient.
+      const still = A.isZero(hx) && A.isZero(hy) && A.isZero(e.vx) && A.isZero(e.vy);
+      s.expAbsorbedStep = still ? (s.expAbsorbedStep ?? s.t) : null;
       e.x = A.sub(e.x, A.mul(s.lr, e.vx));
       e.y = A.sub(e.y, A.mul(s.lr, e.vy));
       if (switching) {
-        // Move the buffer onto the new phase's change of variables, then rescale η̃ (MATH.md §3).
-        const k = A.div(next.kappa, s.lr);
+        // Move the buffer onto the new phase's change of variables, then rescale η̃ (MATH.md §3). The true
+        // η̃ is lr·2^J, so κ/η̃ carries 2^−J.
+        let k = A.div(next.kappa, s.lr);
+        if (s.lrExp !== 0) k = A.scale2(k, -s.lrExp);
         e.vx = A.add(e.vx, A.mul(k, e.x));
         e.vy = A.add(e.vy, A.mul(k, e.y));
         s.lr = A.mul(s.lr, next.switchFactor);
+        if (s.lrExp !== 0 && !A.isZero(gamma) && !(A.isZero(e.vx) && A.isZero(e.vy))) this.mergeLrExp(s);
       } else {
         s.lr = A.mul(s.lr, ph.growth);
       }
-      if (this.closed !== null) s.lr = this.closedRate(t1, s.scaleExp);
+      if (this.closed !== null) s.lr = this.closedRate(t1, s.scaleExp, s.lrExp);
+      if (s.underflowStep === null && (roundsToZero(A, ex0, e.x) || roundsToZero(A, ey0, e.y))) {
+        s.underflowStep = t1;
+      }
       if (!this.allFinite(s)) s.overflowStep = t1;
     }
     if (switching) s.phase++;
@@ -190,27 +229,62 @@ export class Integrator<T> {
 
   /**
    * Exact power-of-two rescaling (docs/numerics.md): w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃ leaves every
-   * later rounding unchanged, since ∇L(2^−k w̃) = 2^k ∇L(w̃) exactly in binary floating point.
+   * later rounding unchanged, since ∇L(2^−k w̃) = 2^k ∇L(w̃) exactly in binary floating point. While the run
+   * is absorbed (ṽ exactly 0 and w̃ a fixed point) its η̃ only matters through its exponent, which moves
+   * into J instead, so that η̃ never overflows however long the run stays absorbed.
    */
   private renormalize(s: TrajectoryState<T>): void {
     const A = this.A;
     const e = s.ex;
-    const big = Math.max(Math.abs(A.toNumber(e.x)), Math.abs(A.toNumber(e.y)));
-    const k0 = floorLog2(big);
-    if (k0 >= RENORM_BAND.minLog2 && k0 <= RENORM_BAND.maxLog2) return;
-    const k = Math.max(-RENORM_MAX_SHIFT, Math.min(RENORM_MAX_SHIFT, k0));
-    const down = A.from(2 ** -k);
-    const up = A.from(2 ** k);
-    e.x = A.mul(e.x, down);
-    e.y = A.mul(e.y, down);
-    e.vx = A.mul(e.vx, up);
-    e.vy = A.mul(e.vy, up);
-    s.lr = A.mul(s.lr, A.from(2 ** (-2 * k)));
+    const k = bandShift(A, e.x, e.y);
+    if (k !== 0) {
+      e.x = A.scale2(e.x, -k);
+      e.y = A.scale2(e.y, -k);
+      e.vx = A.scale2(e.vx, k);
+      e.vy = A.scale2(e.vy, k);
+      s.lr = A.scale2(s.lr, -2 * k);
+      s.scaleExp += k;
+    }
+    if (s.expAbsorbedStep !== null && A.isZero(e.vx) && A.isZero(e.vy)) {
+      const j = bandShift(A, s.lr, A.zero);
+      s.lr = A.scale2(s.lr, -j);
+      s.lrExp += j;
+    }
+  }
+
+  /** The weight-decay run's own band: w ← 2^−k w and v ← 2^−k v; ∇L picks up 2^−2Kw in step(). */
+  private renormalizeWd(s: TrajectoryState<T>): void {
+    const A = this.A;
+    const w = s.wd;
+    const k = bandShift(A, w.x, w.y);
+    if (k === 0) return;
+    w.x = A.scale2(w.x, -k);
+    w.y = A.scale2(w.y, -k);
+    w.vx = A.scale2(w.vx, -k);
+    w.vy = A.scale2(w.vy, -k);
+    s.wdScaleExp += k;
+  }
+
+  /**
+   * An absorbed run knocked off its fixed point (a phase switch with momentum gives it a buffer): J goes
+   * back into the joint scaling, w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^(J−2k) η̃. If w̃ cannot be that small in the
+   * format, the effective step η̃/|w̃|² is out of its range, and the underflow is reported as such.
+   */
+  private mergeLrExp(s: TrajectoryState<T>): void {
+    const A = this.A;
+    const e = s.ex;
+    const k = Math.ceil(s.lrExp / 2);
+    e.x = A.scale2(e.x, -k);
+    e.y = A.scale2(e.y, -k);
+    e.vx = A.scale2(e.vx, k);
+    e.vy = A.scale2(e.vy, k);
+    s.lr = A.scale2(s.lr, s.lrExp - 2 * k);
     s.scaleExp += k;
+    s.lrExp = 0;
   }
 
   /** η̃_t·2^−2K from the closed form: rounded once into the format, then scaled exactly. */
-  closedRate(t: number, scaleExp: number): T {
+  closedRate(t: number, scaleExp: number, lrExp = 0): T {
     const A = this.A;
     let mant: T;
     let exp: number;
@@ -226,14 +300,16 @@ export class Integrator<T> {
         this.rateExp.push(exp);
       }
     }
-    return A.mul(mant, A.from(2 ** (exp - 2 * scaleExp)));
+    return A.scale2(mant, exp - 2 * scaleExp - lrExp);
   }
 
   /** η·f''(θ) > 2r², i.e. the effective step η/r² beyond 2/f''; false whenever f'' ≤ 0. */
-  private crosses(lr: T, ux: T, uy: T, r2: T): boolean {
+  private crosses(lr: T, ux: T, uy: T, r2: T, wdScaleExp: number): boolean {
     const A = this.A;
     const fpp = fSecond(A, this.coeffs, ux, uy);
-    return A.toNumber(A.mul(lr, fpp)) > A.toNumber(A.mul(this.two, r2));
+    let lhs = A.mul(lr, fpp);
+    if (wdScaleExp !== 0) lhs = A.scale2(lhs, -2 * wdScaleExp);
+    return A.toNumber(lhs) > A.toNumber(A.mul(this.two, r2));
   }
 
   private allFinite(s: TrajectoryState<T>): boolean {
@@ -274,6 +350,20 @@ export class Integrator<T> {
     const [cross, dot] = this.crossDot(s);
     return Math.abs(Math.atan2(this.A.toNumber(cross), this.A.toNumber(dot)));
   }
+}
+
+/** Binary exponent of the larger |component|: the shift that brings it back into RENORM_BAND, or 0. */
+function bandShift<T>(A: Arith<T>, x: T, y: T): number {
+  const big = Math.max(Math.abs(A.toNumber(x)), Math.abs(A.toNumber(y)));
+  if (big === 0 || !Number.isFinite(big)) return 0;
+  const k0 = floorLog2(big);
+  if (k0 >= RENORM_BAND.minLog2 && k0 <= RENORM_BAND.maxLog2) return 0;
+  return Math.max(-RENORM_MAX_SHIFT, Math.min(RENORM_MAX_SHIFT, k0));
+}
+
+/** A component that was non-zero and is now exactly zero: it underflowed (or cancelled to nothing). */
+function roundsToZero<T>(A: Arith<T>, before: T, after: T): boolean {
+  return A.isZero(after) && !A.isZero(before);
 }
 
 /** ∇L(w) in the operation order of loss.ts gradient() and shaders/loss.wgsl. */

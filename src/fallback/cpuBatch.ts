@@ -10,6 +10,7 @@ import type { ExperimentConfig } from '../core/config/types';
 import { summarizeGaps } from '../core/drift';
 import { initialPoints } from '../core/init';
 import { Integrator, type TrajectoryState } from '../core/integrator';
+import { countAbsorbed } from '../core/run/summary';
 import { type ExponentialSchedule, log2ProjectionFactor, toExponential } from '../core/schedule';
 import { PathHistory } from './pathHistory';
 
@@ -118,8 +119,10 @@ export class CpuBatch {
     const log2c = log2ProjectionFactor(this.schedule, t);
     for (let i = 0; i < this.count; i++) {
       const s = this.states[i];
-      this.wdPos[2 * i] = s.wd.x;
-      this.wdPos[2 * i + 1] = s.wd.y;
+      // The stored weight-decay run is 2^−Kw·w (Kw ≠ 0 only after a long shrink, e.g. an absorbed run).
+      const wdScale = 2 ** s.wdScaleExp;
+      this.wdPos[2 * i] = s.wd.x * wdScale;
+      this.wdPos[2 * i + 1] = s.wd.y * wdScale;
       const [px, py] =
         s.overflowStep === null ? project(s.ex.x, s.ex.y, log2c + s.scaleExp) : [Number.NaN, Number.NaN];
       this.exPos[2 * i] = px;
@@ -142,6 +145,10 @@ export class CpuBatch {
       div[i] = s.divergenceStep ?? -1;
       ovf[i] = s.overflowStep ?? -1;
     }
-    return runStats(this.step, 'f64', summarizeGaps(gaps, div, ovf));
+    const absorbed = countAbsorbed(
+      this.states.map((s) => s.wdAbsorbedStep),
+      this.states.map((s) => s.expAbsorbedStep),
+    );
+    return runStats(this.step, 'f64', { ...summarizeGaps(gaps, div, ovf), absorbed });
   }
 }

@@ -233,7 +233,7 @@ export class TrajectoryEngine {
       const realOf = (v: number) => gpuReal(new DD(v, 0), p);
       // The f32 buffer is computed exactly as the CPU float32 mirror computes it.
       const buf = (v: number) =>
-        p === 'f32' ? F32.mul(F32.fromDD(binit), Math.fround(v)) : gpuReal(ddMul(binit, new DD(v, 0)), p);
+        p === 'f32' ? F32.mul(F32.fromDD(binit), F32.from(v)) : gpuReal(ddMul(binit, new DD(v, 0)), p);
       put('wd_x', realOf(x));
       put('wd_y', realOf(y));
       put('ex_x', realOf(x));

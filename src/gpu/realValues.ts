@@ -1,4 +1,5 @@
 /** Rounding exactly-known constants (double-double) into the GPU's formats: f32, or df64 as (hi, lo). */
+import { fr } from '../core/arith';
 import { DD, ddToF32 } from '../core/dd';
 import type { GpuPrecision } from './layout';
 
@@ -11,7 +12,8 @@ export function splitDf64(x: DD): [number, number] {
 
 /** The value as the GPU receives it: a number for f32, [hi, lo] for df64. */
 export function gpuReal(x: DD, p: GpuPrecision): number | [number, number] {
-  return p === 'f32' ? ddToF32(x) : splitDf64(x);
+  // f32: flushed like every kernel result, so the GPU starts where the CPU float32 mirror starts.
+  return p === 'f32' ? fr(ddToF32(x)) : splitDf64(x);
 }
 
 export function gpuRealFromNumber(x: number, p: GpuPrecision): number | [number, number] {

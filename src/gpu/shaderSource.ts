@@ -30,7 +30,7 @@ function advanceGroupWgsl(p: GpuPrecision): string {
     `const STEPS_PER_GROUP: u32 = ${n}u;`,
     'fn advance_group(s: ptr<function, Trajectory>, m: ptr<function, Metric>, smp: ptr<function, Sampler>, i: u32,',
     '                 t: u32) {',
-    '  renormalize(s, (*m).overflow_step < 0, t);',
+    '  renormalize(s, m, t);',
     ...steps,
     '}',
     '',

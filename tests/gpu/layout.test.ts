@@ -47,8 +47,16 @@ const PARAMS_HEAD = {
   lr_t0_exp: 48,
 };
 const METRIC: Layout = {
-  size: 16,
-  offsets: { gap: 0, divergence_step: 4, overflow_step: 8, crossing_step: 12 },
+  size: 28,
+  offsets: {
+    gap: 0,
+    divergence_step: 4,
+    overflow_step: 8,
+    crossing_step: 12,
+    wd_absorbed_step: 16,
+    exp_absorbed_step: 20,
+    underflow_step: 24,
+  },
 };
 
 const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
@@ -68,7 +76,7 @@ const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
       },
     },
     Trajectory: {
-      size: 40,
+      size: 48,
       offsets: {
         wd_x: 0,
         wd_y: 4,
@@ -80,6 +88,8 @@ const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
         ex_vy: 28,
         lr: 32,
         scale_exp: 36,
+        wd_scale_exp: 40,
+        lr_exp: 44,
       },
     },
     Metric: METRIC,
@@ -101,8 +111,8 @@ const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
       },
     },
     Trajectory: {
-      // 9 reals of 8 bytes, the i32 K, and 4 bytes of padding to the 8-byte alignment.
-      size: 80,
+      // 9 reals of 8 bytes and the three i32 K, Kw, J: 84 bytes, padded to the 8-byte alignment.
+      size: 88,
       offsets: {
         wd_x: 0,
         wd_y: 8,
@@ -114,6 +124,8 @@ const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
         ex_vy: 56,
         lr: 64,
         scale_exp: 72,
+        wd_scale_exp: 76,
+        lr_exp: 80,
       },
     },
     Metric: METRIC,
