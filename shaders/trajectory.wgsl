@@ -101,8 +101,8 @@ fn pow2(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
 // otherwise every shift is 0 and the multiplications by 1 change nothing:
 // - a live exponential run whose larger |component| has left the band: w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃,
 //   K += k;
-// - an absorbed exponential run (ṽ exactly 0, w̃ a fixed point): η̃'s own exponent moves into J, so that
-//   η̃ never overflows however long the run stays absorbed;
+// - then lr's own exponent moves into J when lr leaves the band (η̃ = lr·2^J), so that η̃ never overflows
+//   when w̃ stops growing (an absorbed or stuck run);
 // - the weight-decay run: w ← 2^−k w, v ← 2^−k v, Kw += k (its gradient picks up 2^−2Kw in step()), so that
 //   a run shrinking for ever (an absorbed one) never underflows into 0/0.
 fn renormalize(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t: u32) {
@@ -116,8 +116,7 @@ fn renormalize(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t: u32) {
   (*s).lr = (*s).lr * pow2(-2 * k);
   (*s).scale_exp += k;
 
-  let frozen = due & ((*m).exp_absorbed_step >= 0) & r_is_zero((*s).ex_vx) & r_is_zero((*s).ex_vy);
-  let j = select(0, band_shift(abs(r_to_f32((*s).lr))), frozen);
+  let j = select(0, band_shift(abs(r_to_f32((*s).lr))), due);
   (*s).lr = (*s).lr * pow2(-j);
   (*s).lr_exp += j;
 
@@ -178,8 +177,9 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   // Absorbed: w̃ − η̃·0 = w̃ exactly, so the next step sees the same w̃ and again a zero gradient.
   let still = r_is_zero(h.x) & r_is_zero(h.y) & r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy);
   (*m).exp_absorbed_step = select((*m).exp_absorbed_step, streak((*m).exp_absorbed_step, still, t1 - 1), live);
-  n.ex_x = r_sub(n.ex_x, r_mul(n.lr, n.ex_vx));
-  n.ex_y = r_sub(n.ex_y, r_mul(n.lr, n.ex_vy));
+  // η̃·ṽ as (lr·ṽ)·2^J: the same rounding, with η̃'s exponent held apart (exact: ×1 while J = 0).
+  n.ex_x = r_sub(n.ex_x, r_pow2_scale3(r_mul(n.lr, n.ex_vx), n.lr_exp));
+  n.ex_y = r_sub(n.ex_y, r_pow2_scale3(r_mul(n.lr, n.ex_vy), n.lr_exp));
   if (switching) {
     // Phase switch: move the buffer onto the new phase's change of variables, then rescale η̃ (whose true
     // value is lr·2^J, so κ/η̃ carries 2^−J).
@@ -187,18 +187,6 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
     n.ex_vx = r_add(n.ex_vx, r_mul(kk, n.ex_x));
     n.ex_vy = r_add(n.ex_vy, r_mul(kk, n.ex_y));
     n.lr = r_mul(n.lr, params.switch_factor);
-    // An absorbed run knocked off its fixed point (momentum carries the new buffer): J goes back into the
-    // joint scaling (src/core/integrator.ts mergeLrExp).
-    if ((n.lr_exp != 0) & !r_is_zero(gamma) & !(r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy))) {
-      let k = (n.lr_exp + select(0, 1, n.lr_exp > 0)) / 2;
-      n.ex_x = r_pow2_scale3(n.ex_x, -k);
-      n.ex_y = r_pow2_scale3(n.ex_y, -k);
-      n.ex_vx = r_pow2_scale3(n.ex_vx, k);
-      n.ex_vy = r_pow2_scale3(n.ex_vy, k);
-      n.lr = r_pow2_scale3(n.lr, n.lr_exp - 2 * k);
-      n.scale_exp += k;
-      n.lr_exp = 0;
-    }
   } else {
     n.lr = r_mul(n.lr, params.growth);
   }
@@ -209,8 +197,6 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   (*s).ex_vx = select((*s).ex_vx, n.ex_vx, live);
   (*s).ex_vy = select((*s).ex_vy, n.ex_vy, live);
   (*s).lr = select((*s).lr, n.lr, live);
-  (*s).scale_exp = select((*s).scale_exp, n.scale_exp, live);
-  (*s).lr_exp = select((*s).lr_exp, n.lr_exp, live);
 
   let overflows = live & select(any_non_finite_after_step(*s), any_non_finite(*s), switching);
   (*m).overflow_step = select((*m).overflow_step, t1, overflows);

@@ -25,7 +25,7 @@ export interface TrajectoryState<T> {
   ex: RunState<T>;
   /** η̃_t·2^(−2·scaleExp − lrExp), the stored exponential run's learning rate for the next step. */
   lr: T;
-  /** J: η̃'s own exponent, moved out of `lr` only while the exponential run is absorbed (docs/numerics.md). */
+  /** J: η̃'s own exponent, held apart from `lr` so that η̃ never overflows (docs/numerics.md). */
   lrExp: number;
   /** K, the accumulated renormalisation exponent (0 without renormalisation). */
   scaleExp: number;
@@ -199,8 +199,10 @@ export class Integrator<T> {
       // Absorbed: w̃ − η̃·0 = w̃ exactly, so the next step sees the same w̃ and again a zero gradient.
       const still = A.isZero(hx) && A.isZero(hy) && A.isZero(e.vx) && A.isZero(e.vy);
       s.expAbsorbedStep = still ? (s.expAbsorbedStep ?? s.t) : null;
-      e.x = A.sub(e.x, A.mul(s.lr, e.vx));
-      e.y = A.sub(e.y, A.mul(s.lr, e.vy));
+      // η̃·ṽ as (lr·ṽ)·2^J: the same rounding as η̃·ṽ, with η̃'s exponent held apart so that η̃ itself
+      // never overflows (a run whose w̃ stands still while η̃ grows for ever).
+      e.x = A.sub(e.x, this.lrTimes(s, e.vx));
+      e.y = A.sub(e.y, this.lrTimes(s, e.vy));
       if (switching) {
         // Move the buffer onto the new phase's change of variables, then rescale η̃ (MATH.md §3). The true
         // η̃ is lr·2^J, so κ/η̃ carries 2^−J.
@@ -209,7 +211,6 @@ export class Integrator<T> {
         e.vx = A.add(e.vx, A.mul(k, e.x));
         e.vy = A.add(e.vy, A.mul(k, e.y));
         s.lr = A.mul(s.lr, next.switchFactor);
-        if (s.lrExp !== 0 && !A.isZero(gamma) && !(A.isZero(e.vx) && A.isZero(e.vy))) this.mergeLrExp(s);
       } else {
         s.lr = A.mul(s.lr, ph.growth);
       }
@@ -229,9 +230,9 @@ export class Integrator<T> {
 
   /**
    * Exact power-of-two rescaling (docs/numerics.md): w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃ leaves every
-   * later rounding unchanged, since ∇L(2^−k w̃) = 2^k ∇L(w̃) exactly in binary floating point. While the run
-   * is absorbed (ṽ exactly 0 and w̃ a fixed point) its η̃ only matters through its exponent, which moves
-   * into J instead, so that η̃ never overflows however long the run stays absorbed.
+   * later rounding unchanged, since ∇L(2^−k w̃) = 2^k ∇L(w̃) exactly in binary floating point. Then lr's own
+   * exponent moves into J when lr leaves the band: keyed to |w̃| alone, the first rescaling cannot keep η̃
+   * in range when w̃ stops growing (an absorbed or stuck run), since its invariant is η̃/|w̃|².
    */
   private renormalize(s: TrajectoryState<T>): void {
     const A = this.A;
@@ -245,8 +246,8 @@ export class Integrator<T> {
       s.lr = A.scale2(s.lr, -2 * k);
       s.scaleExp += k;
     }
-    if (s.expAbsorbedStep !== null && A.isZero(e.vx) && A.isZero(e.vy)) {
-      const j = bandShift(A, s.lr, A.zero);
+    const j = bandShift(A, s.lr, A.zero);
+    if (j !== 0) {
       s.lr = A.scale2(s.lr, -j);
       s.lrExp += j;
     }
@@ -265,22 +266,9 @@ export class Integrator<T> {
     s.wdScaleExp += k;
   }
 
-  /**
-   * An absorbed run knocked off its fixed point (a phase switch with momentum gives it a buffer): J goes
-   * back into the joint scaling, w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^(J−2k) η̃. If w̃ cannot be that small in the
-   * format, the effective step η̃/|w̃|² is out of its range, and the underflow is reported as such.
-   */
-  private mergeLrExp(s: TrajectoryState<T>): void {
-    const A = this.A;
-    const e = s.ex;
-    const k = Math.ceil(s.lrExp / 2);
-    e.x = A.scale2(e.x, -k);
-    e.y = A.scale2(e.y, -k);
-    e.vx = A.scale2(e.vx, k);
-    e.vy = A.scale2(e.vy, k);
-    s.lr = A.scale2(s.lr, s.lrExp - 2 * k);
-    s.scaleExp += k;
-    s.lrExp = 0;
+  private lrTimes(s: TrajectoryState<T>, v: T): T {
+    const p = this.A.mul(s.lr, v);
+    return s.lrExp === 0 ? p : this.A.scale2(p, s.lrExp);
   }
 
   /** η̃_t·2^−2K from the closed form: rounded once into the format, then scaled exactly. */
