@@ -19,3 +19,19 @@ fn r_coef_kb(c: vec4<f32>) -> R { return c.zw; }
 
 // The larger exponent field of hi and lo (0x7f800000 exactly when either is ±Inf or NaN): see real_f32.wgsl.
 fn r_exponent_bits(a: R) -> u32 { return max(bitcast<u32>(a.x) & 0x7f800000u, bitcast<u32>(a.y) & 0x7f800000u); }
+
+// Significant bits a stored position keeps (docs/numerics.md, "Why df64 and dd were absorbed"): 4 under
+// what df64's own operations deliver (~46 bits measured), so that the state never resolves points the
+// gradient computed from it cannot tell apart (which let runs settle where the computed gradient is 0).
+override DF64_STATE_BITS: i32 = 42;
+
+// a with lo rounded (to nearest even) to a multiple of 2^(e_hi + 1 − DF64_STATE_BITS), e_hi = hi's exponent:
+// hi + lo becomes a DF64_STATE_BITS-bit number. Exact operations only (powers of two, round()).
+fn r_round_state(a: R) -> R {
+  let e = i32((bitcast<u32>(a.x) >> 23u) & 0xffu) - 127;
+  let s = clamp(DF64_STATE_BITS - 1 - e, -126, 127);
+  let lo = round(a.y * pow2_df(s)) * pow2_df(-s);
+  return select(vec2<f32>(a.x, lo), a, (e < -100) | (e > 100));
+}
+
+fn pow2_df(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }

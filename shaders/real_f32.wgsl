@@ -22,3 +22,6 @@ fn r_coef_kb(c: vec4<f32>) -> R { return c.y; }
 // finite, so the kernel tests these bits instead of x != x: the max over many values, compared once, with no
 // branch (SwiftShader pays for every branch; see trajectory.wgsl).
 fn r_exponent_bits(a: R) -> u32 { return bitcast<u32>(a) & 0x7f800000u; }
+
+// Stored positions keep every bit in f32 (its operations are correctly rounded: see real_df64.wgsl).
+fn r_round_state(a: R) -> R { return a; }

@@ -163,8 +163,8 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   let wy0 = (*s).wd_y;
   (*s).wd_vx = r_add(r_mul(gamma, (*s).wd_vx), r_add(g.x, r_mul(lam, (*s).wd_x)));
   (*s).wd_vy = r_add(r_mul(gamma, (*s).wd_vy), r_add(g.y, r_mul(lam, (*s).wd_y)));
-  (*s).wd_x = r_sub((*s).wd_x, r_mul(eta, (*s).wd_vx));
-  (*s).wd_y = r_sub((*s).wd_y, r_mul(eta, (*s).wd_vy));
+  (*s).wd_x = r_round_state(r_sub((*s).wd_x, r_mul(eta, (*s).wd_vx)));
+  (*s).wd_y = r_round_state(r_sub((*s).wd_y, r_mul(eta, (*s).wd_vy)));
   var underflows = rounds_to_zero(wx0, (*s).wd_x) | rounds_to_zero(wy0, (*s).wd_y);
 
   // Exponential run: ṽ ← γṽ + ∇L(w̃);  w̃ ← w̃ − η̃ṽ. Computed always, kept only while it has not overflowed
@@ -178,8 +178,8 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   let still = r_is_zero(h.x) & r_is_zero(h.y) & r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy);
   (*m).exp_absorbed_step = select((*m).exp_absorbed_step, streak((*m).exp_absorbed_step, still, t1 - 1), live);
   // η̃·ṽ as (lr·ṽ)·2^J: the same rounding, with η̃'s exponent held apart (exact: ×1 while J = 0).
-  n.ex_x = r_sub(n.ex_x, r_pow2_scale3(r_mul(n.lr, n.ex_vx), n.lr_exp));
-  n.ex_y = r_sub(n.ex_y, r_pow2_scale3(r_mul(n.lr, n.ex_vy), n.lr_exp));
+  n.ex_x = r_round_state(r_sub(n.ex_x, r_pow2_scale3(r_mul(n.lr, n.ex_vx), n.lr_exp)));
+  n.ex_y = r_round_state(r_sub(n.ex_y, r_pow2_scale3(r_mul(n.lr, n.ex_vy), n.lr_exp)));
   if (switching) {
     // Phase switch: move the buffer onto the new phase's change of variables, then rescale η̃ (whose true
     // value is lr·2^J, so κ/η̃ carries 2^−J).

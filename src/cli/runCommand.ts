@@ -1,8 +1,9 @@
-/** `scaleinv-lab run <config.json> [--precision] [--backend] [--out]`. */
+/** `scaleinv-lab run <config.json> [--precision] [--backend] [--bits] [--out]`. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../core/config/validate';
 import { trajectoryCount } from '../core/init';
+import { MP_DEFAULT_BITS, MP_MAX_BITS, MP_MIN_BITS } from '../core/mp';
 import { runCpu } from '../core/run/cpuRun';
 import { type RunOutput, sampleSteps, toCsv } from '../core/run/output';
 import { UsageError } from './usage';
@@ -20,6 +21,7 @@ export function parseRunArgs(args: string[]) {
       options: {
         precision: { type: 'string' },
         backend: { type: 'string' },
+        bits: { type: 'string' },
         out: { type: 'string', short: 'o' },
       },
     });
@@ -36,7 +38,23 @@ export function parseRunArgs(args: string[]) {
   if (out !== undefined && !/\.(json|csv)$/i.test(out)) {
     throw new UsageError(`run: --out ${out} must end in .json or .csv`);
   }
-  return { file: parsed.positionals[0], ...parsed.values };
+  const { bits, ...values } = parsed.values;
+  return {
+    file: parsed.positionals[0],
+    ...values,
+    ...(bits === undefined ? {} : { bits: parseBits('run', bits) }),
+  };
+}
+
+/** --bits N: mp's precision, an integer in [MP_MIN_BITS, MP_MAX_BITS] (default MP_DEFAULT_BITS). */
+export function parseBits(command: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < MP_MIN_BITS || n > MP_MAX_BITS) {
+    throw new UsageError(
+      `${command}: --bits ${text} must be an integer from ${MP_MIN_BITS} to ${MP_MAX_BITS} (mp's precision; default ${MP_DEFAULT_BITS})`,
+    );
+  }
+  return n;
 }
 
 export function readConfigFile(file: string): unknown {
@@ -69,6 +87,9 @@ export async function runCommand(args: string[]): Promise<number> {
         }
       : raw;
   const config = validateConfig(merged);
+  if (opts.bits !== undefined && config.precision !== 'mp') {
+    throw new UsageError(`run: --bits sets the precision of mp; this run's precision is ${config.precision}`);
+  }
   const records = trajectoryCount(config.init) * sampleSteps(config.steps, config.sampleEvery).length;
   if (records > MAX_OUTPUT_SAMPLES) {
     throw new UsageError(
@@ -80,7 +101,7 @@ export async function runCommand(args: string[]): Promise<number> {
     const { runGpu } = await import('./gpuRun');
     output = await runGpu(config);
   } else {
-    output = runCpu(config);
+    output = runCpu(config, opts.bits === undefined ? {} : { bits: opts.bits });
   }
   writeOutput(output, opts.out);
   return 0;

@@ -1,7 +1,8 @@
 /**
- * `scaleinv-lab study <config.json> [--precisions f32,df64,f64,dd] [--out <dir>] [--subset N]`: the same
- * config in several precisions (f32/df64 on the GPU, f64/dd on the CPU), with study.json, study.csv,
- * study.svg (and study.png through ffmpeg's librsvg when it is installed) and a summary table on stdout.
+ * `scaleinv-lab study <config.json> [--precisions f32,df64,f64,dd,mp] [--out <dir>] [--subset N] [--bits N]`:
+ * the same config in several precisions (f32/df64 on the GPU, f64/dd/mp on the CPU), with study.json,
+ * study.csv, study.svg (and study.png through ffmpeg's librsvg when it is installed) and a summary table on
+ * stdout. With mp (the reference, at --bits and twice that) each other precision's departures are measured.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,10 +15,13 @@ import { studyToCsv } from '../core/study/csv';
 import { runStudy, type StudyStage } from '../core/study/runStudy';
 import { studyToSvg } from '../core/study/svg';
 import { studySummaryTable } from '../core/study/table';
-import { readConfigFile } from './runCommand';
+import { parseBits, readConfigFile } from './runCommand';
 import { UsageError } from './usage';
 
-const ALL: readonly Precision[] = ['f32', 'df64', 'f64', 'dd'];
+/** Every precision, in order of bits. */
+const ALL: readonly Precision[] = ['f32', 'df64', 'f64', 'dd', 'mp'];
+/** Without --precisions: mp is opt-in (a reference costs far more than it shows by default). */
+const DEFAULT_PRECISIONS: readonly Precision[] = ['f32', 'df64', 'f64', 'dd'];
 const BAR = 28;
 
 export interface StudyArgs {
@@ -27,6 +31,8 @@ export interface StudyArgs {
   explicit: boolean;
   out: string;
   subset?: number;
+  /** mp's bits (default 256). */
+  bits?: number;
 }
 
 export function parseStudyArgs(args: string[]): StudyArgs {
@@ -40,6 +46,7 @@ export function parseStudyArgs(args: string[]): StudyArgs {
         precisions: { type: 'string' },
         out: { type: 'string', short: 'o' },
         subset: { type: 'string' },
+        bits: { type: 'string' },
       },
     });
   }
@@ -54,8 +61,8 @@ export function parseStudyArgs(args: string[]): StudyArgs {
     );
   }
   const file = parsed.positionals[0];
-  const { precisions: list, out, subset } = parsed.values;
-  let precisions = [...ALL];
+  const { precisions: list, out, subset, bits } = parsed.values;
+  let precisions = [...DEFAULT_PRECISIONS];
   if (list !== undefined) {
     const names = list.split(',').map((s) => s.trim());
     for (const p of names) {
@@ -72,9 +79,13 @@ export function parseStudyArgs(args: string[]): StudyArgs {
     n = Number(subset);
     if (!/^\d+$/.test(subset) || !Number.isSafeInteger(n) || n < 1) {
       throw new UsageError(
-        `study: --subset ${subset} must be a positive integer (dd runs the first N trajectories)`,
+        `study: --subset ${subset} must be a positive integer (dd and mp run the first N trajectories)`,
       );
     }
+  }
+  const b = bits === undefined ? undefined : parseBits('study', bits);
+  if (b !== undefined && !precisions.includes('mp')) {
+    throw new UsageError('study: --bits sets the precision of mp; add mp to --precisions');
   }
   return {
     file,
@@ -82,6 +93,7 @@ export function parseStudyArgs(args: string[]): StudyArgs {
     explicit: list !== undefined,
     out: out ?? `study-${basename(file).replace(/\.json$/i, '')}`,
     ...(n === undefined ? {} : { subset: n }),
+    ...(b === undefined ? {} : { bits: b }),
   };
 }
 
@@ -108,11 +120,12 @@ export async function studyCommand(args: string[]): Promise<number> {
   const study = await runStudy(config, {
     precisions: opts.precisions,
     ...(opts.subset === undefined ? {} : { ddSubset: opts.subset }),
+    ...(opts.bits === undefined ? {} : { mpBits: opts.bits }),
     now: () => performance.now() / 1000,
     onStage: (stage: StudyStage, k, count) => progress.stage(stage, k, count),
     onProgress: (stage, done, total) => progress.update(stage, done, total),
-    run: async (cfg, onProgress) => {
-      if (cfg.backend === 'cpu') return runCpu(cfg, { onProgress });
+    run: async (cfg, onProgress, extra) => {
+      if (cfg.backend === 'cpu') return runCpu(cfg, { onProgress, ...extra });
       // Once no adapter was found, do not look again for the next GPU precision.
       const out = noGpu !== null ? { skipped: noGpu, noAdapter: true } : await runOnGpu(cfg);
       if ('skipped' in out) {

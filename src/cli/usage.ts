@@ -7,18 +7,20 @@ export class UsageError extends Error {
 export const USAGE = `scaleinv-lab — gradient descent on scale-invariant losses
 
 Usage:
-  scaleinv-lab run <config.json> [--precision f64|f32|df64|dd] [--backend cpu|gpu] [--out <file.json|file.csv>]
-  scaleinv-lab study <config.json> [--precisions f32,df64,f64,dd] [--out <dir>] [--subset N]
+  scaleinv-lab run <config.json> [--precision f64|f32|df64|dd|mp] [--backend cpu|gpu] [--bits N] [--out <file.json|file.csv>]
+  scaleinv-lab study <config.json> [--precisions f32,df64,f64,dd,mp] [--out <dir>] [--subset N] [--bits N]
   scaleinv-lab selftest [--pairs N] [--json]
   scaleinv-lab presets
   scaleinv-lab --help | --version
 
 run       integrates every trajectory of the config with weight decay and with the equivalent exponential
-          learning rate; prints JSON to stdout, or writes --out (.json or .csv).
-study     runs the config in several precisions (f32/df64 on the GPU, f64/dd on the CPU) on the same
-          initial points: divergence step per precision and bits, a steps-per-bit fit, twin-run Lyapunov
-          exponents; writes study.json, study.csv, study.svg (and study.png with ffmpeg) into --out
-          (default study-<config name>); --subset N runs dd on the first N trajectories only.
+          learning rate; prints JSON to stdout, or writes --out (.json or .csv). mp is the arbitrary-precision
+          CPU reference at --bits N (default 256, 64–4096), always without renormalisation.
+study     runs the config in several precisions (f32/df64 on the GPU, f64/dd/mp on the CPU) on the same
+          initial points: divergence step and cause per precision and bits, a steps-per-bit fit, twin-run
+          Lyapunov exponents; with mp (opt-in, at --bits and twice that) each run's departure from the
+          reference; writes study.json, study.csv, study.svg (and study.png with ffmpeg) into --out
+          (default study-<config name>); --subset N runs dd and mp on the first N trajectories only.
 selftest  checks on the GPU at hand that df64's error-free transforms are exact and measures its bits;
           exit 0 when df64 is usable, 1 when it is not.
 presets   lists the named losses.

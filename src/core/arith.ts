@@ -2,9 +2,13 @@
  * One interface over the number systems the reference integrators run in, so that one algorithm serves
  * float64, the float32 mirror of the WGSL kernels, and double-double.
  */
-import { DD, ddAdd, ddDiv, ddIsFinite, ddMul, ddNeg, ddSqrt, ddSub, ddToF32, ddToNumber } from './dd';
 
-export type CpuPrecision = 'f64' | 'f32' | 'dd';
+import { DD, ddAdd, ddDiv, ddIsFinite, ddMul, ddNeg, ddSqrt, ddSub, ddToF32, ddToNumber } from './dd';
+import { mpArith } from './mp';
+import { floorLog2 } from './schedule';
+
+/** 'mp': arbitrary precision on decimal.js (src/core/mp.ts). */
+export type CpuPrecision = 'f64' | 'f32' | 'dd' | 'mp';
 
 export interface Arith<T> {
   readonly name: CpuPrecision;
@@ -29,6 +33,11 @@ export interface Arith<T> {
   scale2(a: T, e: number): T;
   /** Whether a is exactly zero. */
   isZero(a: T): boolean;
+  /**
+   * Rounds a stored position to the bits the format's operations deliver, for double-word formats whose
+   * storage holds more (docs/numerics.md, "Why df64 and dd were absorbed"); absent: every bit is kept.
+   */
+  roundState?(a: T): T;
   readonly zero: T;
 }
 
@@ -65,7 +74,17 @@ export const F64: Arith<number> = {
   zero: 0,
 };
 
-const fr = Math.fround;
+const F32_MIN_NORMAL = 2 ** -126;
+
+/**
+ * Round to float32 and flush a subnormal result to a signed zero, as GPUs do (measured on SwiftShader:
+ * 1e-38·0.01 gives 0, not 1e-40). A float32 mirror that kept subnormals would part from the kernel exactly
+ * where a component underflows, which is where absorbed runs come from (docs/numerics.md).
+ */
+export function fr(x: number): number {
+  const r = Math.fround(x);
+  return Math.abs(r) < F32_MIN_NORMAL ? r * 0 : r;
+}
 
 /**
  * float32 mirror: every operation rounded to float32. Rounding an exact float64 result of two float32
@@ -74,7 +93,7 @@ const fr = Math.fround;
 export const F32: Arith<number> = {
   name: 'f32',
   mantissaBits: 24,
-  fromDD: ddToF32,
+  fromDD: (x) => fr(ddToF32(x)),
   from: (x) => fr(x),
   toNumber: (a) => a,
   add: (a, b) => fr(a + b),
@@ -91,6 +110,20 @@ export const F32: Arith<number> = {
   isZero: (a) => a === 0,
   zero: 0,
 };
+
+/** Bits a stored dd position keeps: 4 under what dd's own multiply, divide and sqrt deliver (~104). */
+export const DD_STATE_BITS = 100;
+
+/** hi + lo rounded (to nearest even) to `bits` significant bits relative to hi: exact power-of-two steps. */
+export function ddRoundToBits(a: DD, bits: number): DD {
+  if (a.hi === 0 || !Number.isFinite(a.hi)) return a;
+  const e = floorLog2(Math.abs(a.hi));
+  if (e < -900 || e > 900) return a;
+  const scaled = a.lo * 2 ** (bits - 1 - e);
+  let r = Math.round(scaled);
+  if (r - scaled === 0.5 && r % 2 !== 0) r -= 1; // Math.round rounds ties up: make them even
+  return new DD(a.hi, r * 2 ** (e + 1 - bits));
+}
 
 const DD_ZERO = new DD(0, 0);
 const DD_ONE = new DD(1, 0);
@@ -114,11 +147,15 @@ export const DDA: Arith<DD> = {
     return new DD(f(a.hi), f(a.lo));
   },
   isZero: (a) => a.hi === 0 && a.lo === 0,
+  roundState: (a) => ddRoundToBits(a, DD_STATE_BITS),
   zero: DD_ZERO,
 };
 
-export function arithFor(precision: CpuPrecision): Arith<unknown> {
+/** The format of a CPU precision; `bits` sets mp's precision (default MP_DEFAULT_BITS, ignored otherwise). */
+export function arithFor(precision: CpuPrecision, bits?: number): Arith<unknown> {
   switch (precision) {
+    case 'mp':
+      return mpArith(bits) as Arith<unknown>;
     case 'f64':
       return F64 as Arith<unknown>;
     case 'f32':

@@ -178,8 +178,8 @@ export class Integrator<T> {
     s.wdAbsorbedStep = A.isZero(gx) && A.isZero(gy) ? (s.wdAbsorbedStep ?? s.t) : null;
     w.vx = A.add(A.mul(gamma, w.vx), A.add(gx, A.mul(lam, w.x)));
     w.vy = A.add(A.mul(gamma, w.vy), A.add(gy, A.mul(lam, w.y)));
-    w.x = A.sub(w.x, A.mul(ph.lr, w.vx));
-    w.y = A.sub(w.y, A.mul(ph.lr, w.vy));
+    w.x = this.keep(A.sub(w.x, A.mul(ph.lr, w.vx)));
+    w.y = this.keep(A.sub(w.y, A.mul(ph.lr, w.vy)));
     const t1 = s.t + 1;
     if (s.underflowStep === null && (roundsToZero(A, wx0, w.x) || roundsToZero(A, wy0, w.y))) {
       s.underflowStep = t1;
@@ -201,8 +201,8 @@ export class Integrator<T> {
       s.expAbsorbedStep = still ? (s.expAbsorbedStep ?? s.t) : null;
       // η̃·ṽ as (lr·ṽ)·2^J: the same rounding as η̃·ṽ, with η̃'s exponent held apart so that η̃ itself
       // never overflows (a run whose w̃ stands still while η̃ grows for ever).
-      e.x = A.sub(e.x, this.lrTimes(s, e.vx));
-      e.y = A.sub(e.y, this.lrTimes(s, e.vy));
+      e.x = this.keep(A.sub(e.x, this.lrTimes(s, e.vx)));
+      e.y = this.keep(A.sub(e.y, this.lrTimes(s, e.vy)));
       if (switching) {
         // Move the buffer onto the new phase's change of variables, then rescale η̃ (MATH.md §3). The true
         // η̃ is lr·2^J, so κ/η̃ carries 2^−J.
@@ -266,6 +266,11 @@ export class Integrator<T> {
     s.wdScaleExp += k;
   }
 
+  /** A new position as the format stores it (double-word formats: rounded to their operations' bits). */
+  private keep(a: T): T {
+    return this.A.roundState ? this.A.roundState(a) : a;
+  }
+
   private lrTimes(s: TrajectoryState<T>, v: T): T {
     const p = this.A.mul(s.lr, v);
     return s.lrExp === 0 ? p : this.A.scale2(p, s.lrExp);
@@ -319,9 +324,17 @@ export class Integrator<T> {
   /** cross and dot of w_t and (stored) w̃_t in the run's own format; only the direction of w̃ matters. */
   crossDot(s: TrajectoryState<T>): [T, T] {
     const A = this.A;
-    const { wd: w, ex: e } = s;
-    const cross = A.sub(A.mul(w.x, e.y), A.mul(w.y, e.x));
-    const dot = A.add(A.mul(w.x, e.x), A.mul(w.y, e.y));
+    const w = s.wd;
+    let { x: ex, y: ey } = s.ex;
+    if (A.name === 'mp') {
+      // mp never renormalises: |w̃| grows past float64's range, and cross² and dot² would reach Infinity
+      // when converted for the comparison. Only w̃'s direction matters, so use it.
+      const inv = A.invSqrt(A.add(A.mul(ex, ex), A.mul(ey, ey)));
+      ex = A.mul(ex, inv);
+      ey = A.mul(ey, inv);
+    }
+    const cross = A.sub(A.mul(w.x, ey), A.mul(w.y, ex));
+    const dot = A.add(A.mul(w.x, ex), A.mul(w.y, ey));
     return [cross, dot];
   }
 

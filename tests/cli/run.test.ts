@@ -213,6 +213,22 @@ describe('scaleinv-lab run (valid configs)', () => {
     });
   });
 
+  it('--precision mp --bits 128: same contract, mp info, renormalisation forced off, the reference run', () => {
+    const r = cli(['run', configPath, '--precision', 'mp', '--bits', '128']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Output;
+    expectContract(out, 'mp');
+    expect(out.mp).toMatchObject({ bits: 128, digits: 40 });
+    expect(out.numerics).toEqual({ renormalize: false, lrMode: 'recurrence' });
+    out.trajectories.forEach((tr, i) => {
+      const ref = referenceRun(...INITS[i]);
+      tr.samples.step.forEach((t, j) => {
+        const [x, y] = tr.samples.wd[j] as [number, number];
+        expect(Math.abs(x - ref[t][0]) + Math.abs(y - ref[t][1])).toBeLessThan(1e-12);
+      });
+    });
+  });
+
   it('--out x.csv writes a header and one row per trajectory per sample', () => {
     const file = join(dir, 'out.csv');
     const r = cli(['run', configPath, '-o', file]);
@@ -220,14 +236,16 @@ describe('scaleinv-lab run (valid configs)', () => {
     expect(r.stdout).toBe('');
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'trajectory,init_x,init_y,step,wd_x,wd_y,exp_projected_x,exp_projected_y,exp_norm_log2,angle_gap,divergence_step,overflow_step',
+      'trajectory,init_x,init_y,step,wd_x,wd_y,exp_projected_x,exp_projected_y,exp_norm_log2,angle_gap,divergence_step,overflow_step,' +
+        'crossing_step,wd_absorbed_step,exp_absorbed_step,underflow_step,divergence_cause,wd_norm_log2',
     );
     expect(lines).toHaveLength(1 + INITS.length * STEP_LIST.length);
     const ref = referenceRun(...INITS[1]);
     const row = lines[1 + STEP_LIST.length + 3].split(',');
     expect(row.slice(0, 4).map(Number)).toEqual([1, ...INITS[1], STEP_LIST[3]]);
     expect(Math.abs(Number(row[4]) - ref[STEP_LIST[3]][0])).toBeLessThan(1e-12);
-    expect(row.slice(10)).toEqual(['', '']);
+    // No divergence, overflow, crossing, absorption, underflow or cause in 100 stable steps.
+    expect(row.slice(10, 17)).toEqual(['', '', '', '', '', '', '']);
   });
 });
 
@@ -279,6 +297,13 @@ describe('scaleinv-lab (bad usage: exit 2, one line on stderr)', () => {
   it('--precision df64 --backend cpu', () => {
     const line = expectUsageError(cli(['run', configPath, '--precision', 'df64', '--backend', 'cpu']));
     expect(line).toContain('df64 does not run on the cpu backend');
+  });
+
+  it('--bits out of range, or with a precision other than mp', () => {
+    expect(expectUsageError(cli(['run', configPath, '--precision', 'mp', '--bits', '32']))).toMatch(
+      /--bits 32 must be an integer from 64 to 4096/,
+    );
+    expect(expectUsageError(cli(['run', configPath, '--bits', '128']))).toContain('precision is f64');
   });
 
   it('an unknown command', () => {

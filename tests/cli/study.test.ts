@@ -79,6 +79,42 @@ describe('study on the CPU (f64, dd)', () => {
   });
 });
 
+describe('study against the mp reference (f64, mp at --bits 128)', () => {
+  const out = join(DIR, 'mp');
+  const r = cli([tinyFile, '--precisions', 'mp,f64', '--subset', '2', '--bits', '128', '--out', out]);
+
+  it('exits 0; the table has causes, departures and the reference horizon line', () => {
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/chaos\s+absorbed\s+range\s+prec\.\s+wd depart\s+exp depart\s+untrusted/);
+    expect(r.stdout).toMatch(/^mp\s+128\s+2\s/m);
+    expect(r.stdout).toMatch(/reference: mp 128 bits .* 128 and 256 bits differ/);
+  });
+
+  it('writes the departure and cause columns, NA where they do not apply', () => {
+    const study = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8'));
+    expect(study.runs.map((x: { precision: string; bits: number }) => [x.precision, x.bits])).toEqual([
+      ['f64', 53],
+      ['mp', 128],
+    ]);
+    expect(study.aggregate.reference).toMatchObject({ bits: 128, horizonBits: 256, n: 2 });
+    const csv = readFileSync(join(out, 'study.csv'), 'utf8').trimEnd().split('\n');
+    const head = csv[0].split(',');
+    for (const c of [
+      'cause_f64',
+      'wd_absorbed_f64',
+      'exp_absorbed_f64',
+      'wd_departure_f64',
+      'exp_departure_f64',
+    ])
+      expect(head).toContain(c);
+    const cell = (row: number, col: string) => csv[row + 1].split(',')[head.indexOf(col)];
+    expect(cell(0, 'wd_departure_f64')).toBe(String(study.trajectories[0].wdDeparture.f64 ?? ''));
+    expect(cell(0, 'wd_departure_mp')).toBe('NA');
+    expect(cell(5, 'exp_departure_f64')).toBe('NA');
+    expect(cell(5, 'cause_f64')).toBe(study.trajectories[5].cause.f64 ?? '');
+  });
+});
+
 describe('study: bad usage exits 2 with one line', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown precision', [tinyFile, '--precisions', 'f64,f65'], /f65/],
@@ -86,7 +122,10 @@ describe('study: bad usage exits 2 with one line', () => {
     ['bad subset', [tinyFile, '--subset', '0'], /--subset/],
     ['no config', [], /exactly one config/],
     ['missing file', [join(DIR, 'nope.json')], /no such file/],
-    ['unknown option', [tinyFile, '--bits', '3'], /bits/],
+    ['unknown option', [tinyFile, '--bitz', '3'], /bitz/],
+    ['bits out of range', [tinyFile, '--precisions', 'f64,mp', '--bits', '3'], /--bits 3 must be an integer/],
+    ['bits not an integer', [tinyFile, '--precisions', 'mp', '--bits', '100.5'], /--bits 100\.5/],
+    ['bits without mp', [tinyFile, '--bits', '128'], /add mp/],
   ];
   for (const [name, args, msg] of cases) {
     it(name, () => {

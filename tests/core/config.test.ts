@@ -651,7 +651,29 @@ describe('init', () => {
       'origin',
     );
     expectIssue(cfg({ init: { points: [[-0, 0]] } }), 'init.points[0]', '(0, 0)', 'origin');
-    expectValid(cfg({ init: { points: [[0, 1e-300]] } }));
+    expectValid(cfg({ init: { points: [[0, 1e-150]] } }));
+  });
+
+  it('a start the precision cannot hold: rounds to the origin, or |w|² underflows (issue 12)', () => {
+    expectIssue(cfg({ init: { points: [[1e-320, 0]] } }), 'init.points[0]', 'underflows f64');
+    expectIssue(cfg({ init: { points: [[0, 1e-300]] } }), 'init.points[0]', 'underflows f64');
+    expectIssue(
+      cfg({ precision: 'f32', init: { points: [[1e-200, 1e-200]] } }),
+      'init.points[0]',
+      'rounds to the origin in f32',
+    );
+    expectIssue(
+      cfg({ precision: 'f32', init: { points: [[1e-20, 1e-20]] } }),
+      'init.points[0]',
+      'underflows f32',
+    );
+    expectIssue(cfg({ init: { ring: { count: 8, radius: 1e-200 } } }), 'init.ring.radius', 'underflows f64');
+    expectIssue(
+      cfg({ init: { ring: { count: 8, radius: 1 }, extra: [[1e-300, 0]] } }),
+      'init.extra[0]',
+      'underflows f64',
+    );
+    expectValid(cfg({ precision: 'f32', init: { points: [[1e-18, 1e-20]] } }));
   });
 
   it('a point must have two numbers', () => {

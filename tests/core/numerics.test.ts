@@ -118,7 +118,7 @@ const POINTS: [number, number][] = [
   [0.05, -0.4],
 ];
 
-/** The renormalised state scaled back by 2^K must equal the plain state bit for bit. */
+/** The renormalised state scaled back (2^K, η̃'s 2^J, the weight-decay run's 2^Kw) must equal the plain state bit for bit. */
 function sameUnscaled<T>(A: Arith<T>, a: TrajectoryState<T>, b: TrajectoryState<T>): boolean {
   const n = A.toNumber;
   const k = a.scaleExp;
@@ -127,8 +127,9 @@ function sameUnscaled<T>(A: Arith<T>, a: TrajectoryState<T>, b: TrajectoryState<
     Object.is(n(a.ex.y) * 2 ** k, n(b.ex.y)) &&
     Object.is(n(a.ex.vx) * 2 ** -k, n(b.ex.vx)) &&
     Object.is(n(a.ex.vy) * 2 ** -k, n(b.ex.vy)) &&
-    Object.is(n(a.lr) * 2 ** (2 * k), n(b.lr)) &&
-    Object.is(n(a.wd.x), n(b.wd.x)) &&
+    Object.is(n(a.lr) * 2 ** (2 * k + a.lrExp), n(b.lr)) &&
+    Object.is(n(a.wd.x) * 2 ** a.wdScaleExp, n(b.wd.x)) &&
+    Object.is(n(a.wd.y) * 2 ** a.wdScaleExp, n(b.wd.y)) &&
     a.divergenceStep === b.divergenceStep &&
     a.crossingStep === b.crossingStep
   );

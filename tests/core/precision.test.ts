@@ -33,7 +33,7 @@ describe('double-double vs the 60-digit oracle in an unstable run', () => {
   const opt: OptimizerConfig = { lr: 0.1, weightDecay: 0.05, momentum: 0, milestones: [], lrDecay: 1 };
   const STEPS = 250;
 
-  it('f64 drifts past 1e-8; dd keeps ≥ 30 digits until the instability and ≥ 14 digits more than f64 after', () => {
+  it('f64 drifts past 1e-8; dd keeps ≥ 28 digits until the instability and ≥ 14 digits more than f64 after', () => {
     const o = oracleRun(LOSS, opt, INIT, STEPS, { exponential: false });
     const sch = toExponential(opt);
     const i64 = new Integrator(F64, LOSS, sch, 1e-3);
@@ -74,13 +74,14 @@ describe('double-double vs the 60-digit oracle in an unstable run', () => {
     expect(drift).toBeGreaterThan(200);
     expect(e64[STEPS]).toBeGreaterThan(1e-8);
     expect(Math.max(...e64.slice(0, 200))).toBeLessThan(1e-14);
-    // dd: ≥ 30 digits while the dynamics is stable (and until f64 has lost 2 of its digits).
-    expect(stableMax).toBeLessThanOrEqual(1e-30);
+    // dd: ≥ 28 digits while the dynamics is stable (and until f64 has lost 2 of its digits). Its stored
+    // positions keep DD_STATE_BITS = 100 bits (30.1 digits; docs/numerics.md), so ~1.5 digits go to rounding.
+    expect(stableMax).toBeLessThanOrEqual(1e-28);
     // dd: ≥ 14 more correct digits than f64 at every step, hence ≥ 22 digits at the end.
     for (let t = onset; t <= STEPS; t++) expect(edd[t]).toBeLessThanOrEqual(1e-14 * e64[t]);
     expect(edd[STEPS]).toBeLessThan(1e-20);
     // The exponential half in dd is as good (it is 2^k-exactly rescaled, with η̃ accurate to ~2^-106).
-    for (let t = 1; t <= STEPS; t++) expect(eddEx[t]).toBeLessThanOrEqual(Math.max(1e-30, 1e-14 * e64[t]));
+    for (let t = 1; t <= STEPS; t++) expect(eddEx[t]).toBeLessThanOrEqual(Math.max(1e-28, 1e-14 * e64[t]));
   });
 });
 

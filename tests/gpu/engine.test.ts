@@ -6,8 +6,9 @@
  * - f32 GPU vs the CPU float32 mirror: bit-identical, every trajectory, every schedule kind, both presets
  *   (0 ULP), and identical divergence and overflow steps: on every input seen, SwiftShader's inverseSqrt
  *   agreed with the mirror's fround(1/fround(sqrt)) and nothing was contracted into an fma.
- * - df64 GPU vs float64: max relative error 2^-43.4 … 2^-44.9 over 500 steps (both runs, relative to |w|),
- *   comfortably inside the 2^-40 bound; with 'drop-lo' sabotage 2^-22 … 2^-25.
+ * - df64 GPU vs float64: max relative error about 2^-36.8 … 2^-38.4 over 500 steps (both runs, relative to
+ *   |w|) since stored positions keep 42 bits (DF64_STATE_BITS; it was 2^-43.4 … 2^-44.9 at full storage),
+ *   inside the 2^-36 bound; with 'drop-lo' sabotage 2^-22 … 2^-25.
  * - df64 overflows ~19 steps before f32 with the split TwoProd (known bug, see the overflow tests).
  * On other adapters the WGSL spec allows inverseSqrt 2 ULP, division 2.5 ULP and fma contraction, so the
  * f32 comparison there only asserts a ULP bound (F32_ULP_BOUND_ELSEWHERE): NOT measured on hardware here.
@@ -56,7 +57,8 @@ const TOL = 1e-3;
  * the non-chaotic runs below contract angular errors, so 300 steps should stay within this.
  */
 const F32_ULP_BOUND_ELSEWHERE = 64;
-const DF64_BOUND = 2 ** -40;
+// df64 positions keep DF64_STATE_BITS = 42 bits (docs/numerics.md): ~2^-43 per step, accumulated over 500.
+const DF64_BOUND = 2 ** -36;
 const SABOTAGE_FLOOR = 2 ** -30;
 
 /** One line per finding; printed at the end for the report. */
@@ -174,7 +176,7 @@ async function df64Error(
   return { wd, ex, gpu, ref };
 }
 
-describe.skipIf(!ctx)('df64 engine vs the float64 reference (≤ 2^-40 over 500 steps)', () => {
+describe.skipIf(!ctx)('df64 engine vs the float64 reference (≤ 2^-36 over 500 steps)', () => {
   it('the probe found an exact TwoProd for the df64 runs', () => {
     expect(probe?.chosenTwoProd).not.toBeNull();
   });

@@ -5,6 +5,7 @@
  */
 import { F32 } from '../arith';
 import type { IssueSink } from './issues';
+import { DEFAULT_CONFIG } from './schema';
 import type { ExperimentConfig, Precision } from './types';
 
 /** Smallest normal |w|² each precision's arithmetic keeps (f32 and df64 flush subnormals on GPUs). */
@@ -36,16 +37,21 @@ export function startProblem(precision: Precision, x: number, y: number): string
   return null;
 }
 
-/** Explicit points, hand-added points and the smallest radius of generated inits, checked against the precision. */
+/**
+ * Explicit points, hand-added points, a ring's radius, a random init's largest radius (a smaller one only
+ * makes a tiny start improbable, not certain) and the grid centre nearest the origin, checked against the
+ * precision. As everywhere in config reading, a refused init is named and replaced by the default (hand-added
+ * points are dropped), so that the lenient reading still gives a valid config.
+ */
 export function checkStartRange(sink: IssueSink, c: ExperimentConfig): void {
-  const init = c.init as Record<string, unknown> & { extra?: [number, number][] };
+  const before = sink.issues.length;
   const check = (path: string, x: number, y: number) => {
     const why = startProblem(c.precision, x, y);
     if (why !== null) sink.add(path, why);
   };
   if ('points' in c.init) c.init.points.forEach(([x, y], i) => check(`init.points[${i}]`, x, y));
   if ('ring' in c.init) check('init.ring.radius', c.init.ring.radius, 0);
-  if ('random' in c.init) check('init.random.radius', c.init.random.radius[0], 0);
+  if ('random' in c.init) check('init.random.radius', c.init.random.radius[1], 0);
   if ('grid' in c.init) {
     // The grid centre nearest the origin, per axis, as initialPoints() places the cell centres.
     const [x0, x1, y0, y1] = c.init.grid.extent;
@@ -57,5 +63,11 @@ export function checkStartRange(sink: IssueSink, c: ExperimentConfig): void {
     };
     check('init.grid', nearest(nx, x0, x1), nearest(ny, y0, y1));
   }
-  init.extra?.forEach(([x, y], i) => check(`init.extra[${i}]`, x, y));
+  if (sink.issues.length > before) {
+    c.init = structuredClone(DEFAULT_CONFIG.init);
+    return;
+  }
+  const withExtra = c.init as { extra?: [number, number][] };
+  withExtra.extra?.forEach(([x, y], i) => check(`init.extra[${i}]`, x, y));
+  if (sink.issues.length > before) delete withExtra.extra;
 }

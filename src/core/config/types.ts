@@ -1,14 +1,15 @@
 /** The one experiment configuration shared by the CLI, the URL state and the GUI. */
 import type { OptimizerConfig } from '../schedule';
 
-export type Precision = 'f64' | 'f32' | 'df64' | 'dd';
+/** mp: arbitrary-precision CPU reference (src/core/mp.ts; bits from the CLI's --bits, default 256). */
+export type Precision = 'f64' | 'f32' | 'df64' | 'dd' | 'mp';
 export type Backend = 'cpu' | 'gpu';
 
-export const PRECISIONS: readonly Precision[] = ['f32', 'df64', 'f64', 'dd'];
+export const PRECISIONS: readonly Precision[] = ['f32', 'df64', 'f64', 'dd', 'mp'];
 export const BACKENDS: readonly Backend[] = ['cpu', 'gpu'];
 /** Which backend can run which precision. */
 export const BACKEND_PRECISIONS: Record<Backend, readonly Precision[]> = {
-  cpu: ['f64', 'f32', 'dd'],
+  cpu: ['f64', 'f32', 'dd', 'mp'],
   gpu: ['f32', 'df64'],
 };
 

@@ -3,6 +3,7 @@
  * its default (the URL state and the GUI use this). `validateConfig` throws a ConfigError instead (CLI and
  * lab.setConfig), so both report the very same messages.
  */
+
 import { ExpressionError, projectExpression } from '../expression';
 import { trajectoryCount } from '../init';
 import { PRESET_NAMES } from '../presets';
@@ -11,6 +12,7 @@ import { alphaRoot, maxEtaLambda, phaseLearningRates } from '../schedule';
 import { readBoolean, readEnum, readFiniteArray, readNumber, readObject, readVariant } from './fields';
 import { ConfigError, type ConfigIssue, IssueSink, show } from './issues';
 import { DEFAULT_CONFIG, MAX_EXTRA_POINTS, MAX_MILESTONES, MAX_TRAJECTORIES, RANGES } from './schema';
+import { checkStartRange } from './startRange';
 import {
   BACKEND_PRECISIONS,
   BACKENDS,
@@ -57,6 +59,7 @@ export function readConfig(input: unknown): { config: ExperimentConfig; issues: 
     numerics: readNumerics(sink, obj.numerics),
   };
   checkPrecisionBackend(sink, config);
+  checkStartRange(sink, config);
   return { config, issues: sink.issues };
 }
 

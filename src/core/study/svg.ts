@@ -1,8 +1,10 @@
 /**
- * study.svg: median divergence step against mantissa bits, with the per-trajectory steps (grey), the
- * quartiles (bar), the least-squares line (solid) and the slope ln2/μ the Lyapunov exponent predicts
- * (dashed, through the fitted points' centroid). Black on white, no colour needed to read it in print.
+ * study.svg: median divergence step against mantissa bits, with the per-trajectory steps (coloured by the
+ * divergence's cause, src/core/cause.ts), the quartiles (bar), the least-squares line (solid) and the
+ * slope ln2/μ the Lyapunov exponent predicts (dashed, through the fitted points' centroid). Apart from the
+ * cause colours, black on white. Labels are placed so that no two overlap (nor the legend).
  */
+import { DIVERGENCE_CAUSES, type DivergenceCause } from '../cause';
 import { nearestRankIndex } from '../drift';
 import type { StudyResult } from './types';
 
@@ -11,6 +13,55 @@ const H = 460;
 const M = { left: 78, right: 24, top: 44, bottom: 58 };
 /** A white outline under text, so labels stay readable where they cross a line. */
 const HALO = 'stroke="#fff" stroke-width="4" paint-order="stroke"';
+/** Colour-blind-safe (Okabe–Ito) colours per cause; grey where the run output reported none. */
+export const CAUSE_COLOURS: Record<DivergenceCause, string> = {
+  chaos: '#0072B2',
+  absorbed: '#D55E00',
+  range: '#E69F00',
+  precision: '#009E73',
+};
+const NO_CAUSE = '#999';
+/** Baseline offsets tried for a label, nearest the marker first. */
+const LABEL_OFFSETS = [-14, 24, -30, 40, -46, 56, -62, 72];
+
+interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+/** Width of a 13px Helvetica label, estimated (no font metrics in a plain SVG writer). */
+const textWidth = (text: string, size = 13) => 0.6 * size * text.length;
+
+/**
+ * The first baseline y among `offsets` (relative to y) at which a centred label at x overlaps none of
+ * `taken`; its box is added to `taken`. x is moved inwards when the label would leave [left, right].
+ */
+export function placeLabel(
+  text: string,
+  x: number,
+  y: number,
+  offsets: readonly number[],
+  taken: Box[],
+  left: number,
+  right: number,
+): { x: number; y: number } {
+  const w = textWidth(text) + 6;
+  const cx = Math.min(Math.max(x, left + w / 2), right - w / 2);
+  let chosen = { x: cx, y: y + offsets[0] };
+  for (const dy of offsets) {
+    const box = { x0: cx - w / 2, x1: cx + w / 2, y0: y + dy - 12, y1: y + dy + 4 };
+    if (!taken.some((b) => overlaps(b, box))) {
+      chosen = { x: cx, y: y + dy };
+      break;
+    }
+  }
+  taken.push({ x0: cx - w / 2, x1: cx + w / 2, y0: chosen.y - 12, y1: chosen.y + 4 });
+  return chosen;
+}
 
 /** About five round tick values covering [min, max] (first ≤ min, last ≥ max). */
 export function niceTicks(min: number, max: number): number[] {
@@ -52,6 +103,8 @@ export function studyToSvg(study: StudyResult, title = 'Divergence step against 
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    // The fit and prediction lines may run far outside the data: keep them inside the axes.
+    `<clipPath id="plot-area"><rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}"/></clipPath>`,
     `<text x="${W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`,
   ];
   // Axes, ticks and light grid.
@@ -84,53 +137,26 @@ export function studyToSvg(study: StudyResult, title = 'Divergence step against 
     const x1 = Math.max(...pts.map((r) => r.bits)) + 4;
     const y = (x: number) => a.fit!.slope * x + a.fit!.intercept;
     out.push(
-      `<line x1="${f(px(x0))}" y1="${f(py(y(x0)))}" x2="${f(px(x1))}" y2="${f(py(y(x1)))}" stroke="#000" stroke-width="1.5"/>`,
+      `<line x1="${f(px(x0))}" y1="${f(py(y(x0)))}" x2="${f(px(x1))}" y2="${f(py(y(x1)))}" stroke="#000" stroke-width="1.5" clip-path="url(#plot-area)"/>`,
     );
     if (a.predictedStepsPerBit !== null) {
       const cx = pts.reduce((s, r) => s + r.bits, 0) / pts.length;
       const cy = pts.reduce((s, r) => s + (r.medianDivergence as number), 0) / pts.length;
       const yp = (x: number) => cy + a.predictedStepsPerBit! * (x - cx);
       out.push(
-        `<line x1="${f(px(x0))}" y1="${f(py(yp(x0)))}" x2="${f(px(x1))}" y2="${f(py(yp(x1)))}" stroke="#000" stroke-width="1.2" stroke-dasharray="6 4"/>`,
+        `<line x1="${f(px(x0))}" y1="${f(py(yp(x0)))}" x2="${f(px(x1))}" y2="${f(py(yp(x1)))}" stroke="#000" stroke-width="1.2" stroke-dasharray="6 4" clip-path="url(#plot-area)"/>`,
       );
     }
   }
-  out.push(`<g>`);
-  for (const [k, r] of a.rows.entries()) {
-    const steps = common
-      .map((t) => t.divergenceStep[r.precision])
-      .filter((s): s is number => typeof s === 'number')
-      .sort((p, q) => p - q);
-    for (const s of steps)
-      out.push(`<circle cx="${f(px(r.bits))}" cy="${f(py(s))}" r="2" fill="#999" fill-opacity="0.35"/>`);
-    if (steps.length > 0) {
-      const q1 = steps[nearestRankIndex(0.25, steps.length)];
-      const q3 = steps[nearestRankIndex(0.75, steps.length)];
-      out.push(
-        `<line x1="${f(px(r.bits) + 9)}" x2="${f(px(r.bits) + 9)}" y1="${f(py(q1))}" y2="${f(py(q3))}" stroke="#000" stroke-width="2"/>`,
-      );
-    }
-    const label = `${r.precision} (${r.bits.toFixed(r.bits % 1 === 0 ? 0 : 1)} bits)`;
-    if (r.medianDivergence !== null) {
-      const cy = py(r.medianDivergence);
-      // Alternate labels above and below the marker: neighbours (df64 at ~46 bits, f64 at 53) would collide.
-      out.push(`<rect x="${f(px(r.bits) - 5)}" y="${f(cy - 5)}" width="10" height="10" fill="#000"/>`);
-      out.push(
-        `<text x="${f(px(r.bits))}" y="${f(k % 2 === 0 ? cy - 14 : cy + 24)}" text-anchor="middle" ${HALO}>${esc(`${label}: ${r.medianDivergence}`)}</text>`,
-      );
-    } else {
-      out.push(
-        `<text x="${f(px(r.bits))}" y="${f(py(study.steps) + 16)}" text-anchor="middle" ${HALO}>${esc(`${label}: > horizon`)}</text>`,
-      );
-    }
-  }
-  out.push('</g>');
-  // Legend.
+  // Legend (drawn last, but its box is known now: labels must keep clear of it).
+  const legendOut: string[] = [];
   const lx = M.left + 14;
   let ly = M.top + 10;
+  let legendWidth = 0;
   const legend = (mark: string, text: string) => {
-    out.push(mark.replace(/LX/g, String(lx)).replace(/LY/g, String(ly)));
-    out.push(`<text x="${lx + 34}" y="${ly + 4}" font-size="12">${esc(text)}</text>`);
+    legendOut.push(mark.replace(/LX/g, String(lx)).replace(/LY/g, String(ly)));
+    legendOut.push(`<text x="${lx + 34}" y="${ly + 4}" font-size="12">${esc(text)}</text>`);
+    legendWidth = Math.max(legendWidth, 34 + textWidth(text, 12));
     ly += 18;
   };
   legend(
@@ -147,6 +173,53 @@ export function studyToSvg(study: StudyResult, title = 'Divergence step against 
       `<line x1="LX" x2="${lx + 26}" y1="LY" y2="LY" stroke="#000" stroke-dasharray="6 4"/>`,
       `Lyapunov ln2/μ: ${a.predictedStepsPerBit.toFixed(2)} steps per bit`,
     );
+  const causeOf = (t: (typeof common)[number], p: (typeof a.rows)[number]['precision']) =>
+    t.cause?.[p] ?? null;
+  const unreported = a.rows.some((r) =>
+    common.some((t) => typeof t.divergenceStep[r.precision] === 'number' && causeOf(t, r.precision) === null),
+  );
+  for (const c of DIVERGENCE_CAUSES)
+    legend(`<circle cx="${lx + 13}" cy="LY" r="4" fill="${CAUSE_COLOURS[c]}"/>`, `trajectory, cause: ${c}`);
+  if (unreported)
+    legend(`<circle cx="${lx + 13}" cy="LY" r="4" fill="${NO_CAUSE}"/>`, 'trajectory, cause not reported');
+  const taken: Box[] = [{ x0: lx, x1: lx + legendWidth, y0: M.top, y1: ly }];
+
+  out.push(`<g>`);
+  const labels: { text: string; x: number; y: number }[] = [];
+  for (const r of a.rows) {
+    const points = common
+      .map((t) => ({ s: t.divergenceStep[r.precision], c: causeOf(t, r.precision) }))
+      .filter((q): q is { s: number; c: DivergenceCause | null } => typeof q.s === 'number');
+    const steps = points.map((q) => q.s).sort((p, q) => p - q);
+    for (const q of points) {
+      const fill = q.c === null ? NO_CAUSE : CAUSE_COLOURS[q.c];
+      out.push(`<circle cx="${f(px(r.bits))}" cy="${f(py(q.s))}" r="3" fill="${fill}" fill-opacity="0.7"/>`);
+    }
+    if (steps.length > 0) {
+      const q1 = steps[nearestRankIndex(0.25, steps.length)];
+      const q3 = steps[nearestRankIndex(0.75, steps.length)];
+      out.push(
+        `<line x1="${f(px(r.bits) + 9)}" x2="${f(px(r.bits) + 9)}" y1="${f(py(q1))}" y2="${f(py(q3))}" stroke="#000" stroke-width="2"/>`,
+      );
+    }
+    const label = `${r.precision} (${r.bits.toFixed(r.bits % 1 === 0 ? 0 : 1)} bits)`;
+    // Neighbours (f32 at 24 bits and df64 at ~46, df64 and f64 at 53) used to collide: the first free
+    // slot above or below the marker is taken, clear of earlier labels and of the legend.
+    const text = r.medianDivergence !== null ? `${label}: ${r.medianDivergence}` : `${label}: > horizon`;
+    const y0 = r.medianDivergence !== null ? py(r.medianDivergence) : py(study.steps) + 2;
+    if (r.medianDivergence !== null) {
+      out.push(`<rect x="${f(px(r.bits) - 5)}" y="${f(y0 - 5)}" width="10" height="10" fill="#000"/>`);
+      taken.push({ x0: px(r.bits) - 6, x1: px(r.bits) + 6, y0: y0 - 6, y1: y0 + 6 });
+    }
+    labels.push({ text, x: px(r.bits), y: y0 });
+  }
+  // Labels after every marker is known, so that none covers a neighbour's marker either.
+  for (const l of labels) {
+    const at = placeLabel(l.text, l.x, l.y, LABEL_OFFSETS, taken, M.left, W - M.right);
+    out.push(`<text x="${f(at.x)}" y="${f(at.y)}" text-anchor="middle" ${HALO}>${esc(l.text)}</text>`);
+  }
+  out.push('</g>');
+  out.push(...legendOut);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

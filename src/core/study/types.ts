@@ -1,15 +1,17 @@
 /** The shape of a precision study (`scaleinv-lab study`): what study.json holds. */
+import type { DivergenceCause } from '../cause';
 import type { ExperimentConfig, Precision } from '../config/types';
 import type { LineFit } from './stats';
 
 /** Nominal significand bits; df64's are replaced by the probe's measurement when there is one. */
-export const NOMINAL_BITS: Record<Precision, number> = { f32: 24, df64: 46, f64: 53, dd: 106 };
+export const NOMINAL_BITS: Record<Precision, number> = { f32: 24, df64: 46, f64: 53, dd: 106, mp: 256 };
 
 export const BACKEND_OF: Record<Precision, 'cpu' | 'gpu'> = {
   f32: 'gpu',
   df64: 'gpu',
   f64: 'cpu',
   dd: 'cpu',
+  mp: 'cpu',
 };
 
 export interface PrecisionRun {
@@ -32,6 +34,19 @@ export interface StudyTrajectory {
   overflowStep: Partial<Record<Precision, number | null>>;
   /** Instability-crossing step (η/|w_t|² > 2/f''(θ_t)), where the run output provides it. */
   crossingStep: Partial<Record<Precision, number | null>>;
+  /** Per precision: the run output's divergenceCause (src/core/cause.ts) and absorbed steps, passed through. */
+  cause?: Partial<Record<Precision, DivergenceCause | null>>;
+  wdAbsorbedStep?: Partial<Record<Precision, number | null>>;
+  expAbsorbedStep?: Partial<Record<Precision, number | null>>;
+  /**
+   * Per precision other than mp, where mp ran this trajectory: first step at which the weight-decay run,
+   * and the projected exponential run, left mp's by more than the drift tolerance (null: never); see
+   * departure.ts.
+   */
+  wdDeparture?: Partial<Record<Precision, number | null>>;
+  expDeparture?: Partial<Record<Precision, number | null>>;
+  /** Where mp ran this trajectory: first step where mp at N and 2N bits differ (null: never); see departure.ts. */
+  referenceHorizon?: number | null;
   /** Finite-time Lyapunov exponent per step of the float64 weight-decay run (null: no clean window). */
   lyapunov: number | null;
   lyapunovWindow: [number, number] | null;
@@ -51,6 +66,20 @@ export interface PrecisionAggregate {
   /** Overflowed before diverging: range, not precision, ended the comparison. */
   overflowFraction: number;
   medianCrossing: number | null;
+  /** Divergences by cause over the common set (count), and their shares of all divergences with a cause. */
+  causes: Record<DivergenceCause, number>;
+  causeShares: Record<DivergenceCause, number>;
+  /**
+   * Against mp, over the trajectories both ran (absent for mp itself and without mp): censored medians of
+   * the departure steps (null: the median lies beyond the horizon), how many trajectories they cover, and
+   * how many departures came after that trajectory's reference horizon (not trustworthy).
+   */
+  departure?: {
+    n: number;
+    medianWd: number | null;
+    medianExp: number | null;
+    untrusted: number;
+  };
 }
 
 export interface StudyAggregate {
@@ -64,6 +93,8 @@ export interface StudyAggregate {
   lyapunovCount: number;
   /** ln 2/μ: the steps one extra bit should buy if divergence ≈ ln(tol/ε)/μ (MATH.md §5). */
   predictedStepsPerBit: number | null;
+  /** With mp: its bits, the censored median of the per-trajectory reference horizons, over how many. */
+  reference?: { bits: number; horizonBits: number; medianHorizon: number | null; n: number };
 }
 
 export interface StudyResult {
@@ -74,6 +105,8 @@ export interface StudyResult {
   driftTolerance: number;
   runs: PrecisionRun[];
   skipped: { precision: Precision; reason: string }[];
+  /** What the study could not measure although the precision ran (e.g. departures without per-step samples). */
+  notes?: string[];
   lyapunovMethod: { perturbation: number; window: [number, number]; minPoints: number; precision: 'f64' };
   aggregate: StudyAggregate;
   trajectories: StudyTrajectory[];
