@@ -49,7 +49,9 @@ export function checkStartRange(sink: IssueSink, c: ExperimentConfig): void {
     const why = startProblem(c.precision, x, y);
     if (why !== null) sink.add(path, why);
   };
-  if ('points' in c.init) c.init.points.forEach(([x, y], i) => check(`init.points[${i}]`, x, y));
+  if ('points' in c.init) {
+    for (const [i, [x, y]] of c.init.points.entries()) check(`init.points[${i}]`, x, y);
+  }
   if ('ring' in c.init) check('init.ring.radius', c.init.ring.radius, 0);
   if ('random' in c.init) check('init.random.radius', c.init.random.radius[1], 0);
   if ('grid' in c.init) {
@@ -68,6 +70,6 @@ export function checkStartRange(sink: IssueSink, c: ExperimentConfig): void {
     return;
   }
   const withExtra = c.init as { extra?: [number, number][] };
-  withExtra.extra?.forEach(([x, y], i) => check(`init.extra[${i}]`, x, y));
+  for (const [i, [x, y]] of (withExtra.extra ?? []).entries()) check(`init.extra[${i}]`, x, y);
   if (sink.issues.length > before) delete withExtra.extra;
 }
