@@ -23,7 +23,7 @@ fn r_exponent_bits(a: R) -> u32 { return max(bitcast<u32>(a.x) & 0x7f800000u, bi
 // Significant bits a stored position keeps (docs/numerics.md, "Why df64 and dd were absorbed"): 4 under
 // what df64's own operations deliver (~46 bits measured), so that the state never resolves points the
 // gradient computed from it cannot tell apart (which let runs settle where the computed gradient is 0).
-override DF64_STATE_BITS: i32 = 42;
+override DF64_STATE_BITS: i32 = 42; // set by the engine from src/core/arith.ts
 
 // a with lo rounded (to nearest even) to a multiple of 2^(e_hi + 1 − DF64_STATE_BITS), e_hi = hi's exponent:
 // hi + lo becomes a DF64_STATE_BITS-bit number. Exact operations only (powers of two, round()).

@@ -1,5 +1,6 @@
 // Exact drift summaries on the GPU: nearest-rank median and 95th percentile of the angle gaps by radix
-// selection on their bit patterns (non-negative floats order like their u32 bits), plus max and counts.
+// selection on their bit patterns (non-negative floats order like their u32 bits), plus max and counts
+// (diverged, overflowed, and runs absorbed at an exact stationary point now, per run: wd and exp apart).
 // Three levels of 11 + 11 + 10 bits; each level histograms the keys that share the prefix selected so far.
 // Prepended by the host: the generated Metric struct (src/gpu/layout.ts).
 
@@ -15,6 +16,8 @@ struct ReduceState {
   diverged: atomic<u32>,
   overflowed: atomic<u32>,
   max_key: atomic<u32>,
+  wd_absorbed: atomic<u32>,
+  exp_absorbed: atomic<u32>,
   // Per target (median, p95): the key prefix selected so far and the rank still to find inside it.
   prefix: array<u32, 2>,
   rank: array<u32, 2>,
@@ -48,6 +51,9 @@ fn reduce_histogram(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (rp.level == 0u) {
     if (m.divergence_step >= 0) { atomicAdd(&rstate.diverged, 1u); }
     if (m.overflow_step >= 0) { atomicAdd(&rstate.overflowed, 1u); }
+    // The kernel keeps −1 outside an absorbed streak, so ≥ 0 means "absorbed at the current step".
+    if (m.wd_absorbed_step >= 0) { atomicAdd(&rstate.wd_absorbed, 1u); }
+    if (m.exp_absorbed_step >= 0) { atomicAdd(&rstate.exp_absorbed, 1u); }
     if (valid) {
       atomicAdd(&rstate.valid, 1u);
       atomicMax(&rstate.max_key, bitcast<u32>(m.gap));

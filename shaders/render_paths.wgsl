@@ -3,7 +3,8 @@
 // patterns run along the screen axis it mostly follows, independent of how long the segments are) and, in
 // the polar view, whether it crosses θ = ±π (its end is then unwrapped past the edge, not drawn across).
 // Prepended by the host (src/render/paths.ts): the Metric struct (src/gpu/layout.ts) and the PLASMA,
-// CATEGORICAL and NO_DIVERGENCE palettes (src/render/colormap.ts).
+// CATEGORICAL and NO_DIVERGENCE palettes (src/render/colormap.ts), and divergence_cause() with its
+// CAUSE_COLORS (shaders/render_cause.wgsl, src/render/cause.ts).
 
 struct PathParams {
   scale: vec2<f32>,     // world → clip: clip = world * scale + offset
@@ -19,7 +20,7 @@ struct PathParams {
   sample_every: u32,
   which: u32,           // 0: weight-decay run (x, y), 1: projected exponential run (z, w), 2: raw run w̃
   pattern: u32,         // 0: solid, 1: dashed, 2: dotted
-  color_by: u32,        // 0: run colour, 1: trajectory index, 2: basin of the final angle, 3: divergence step
+  color_by: u32,        // 0: run, 1: trajectory index, 2: basin of the final angle, 3: divergence step, 4: cause
   polar: u32,           // 1: world is (θ, ln|w|)
   newest: u32,          // newest sample in the ring (the "final" angle for basin colours)
   log2_shift: f32,      // world positions are divided by 2^log2_shift (the zooming pane's scale)
@@ -101,6 +102,7 @@ fn trajectory_color(i: u32) -> vec3<f32> {
       if (d < 0) { return NO_DIVERGENCE; }
       return plasma(f32(d) / max(pp.end_step, 1.0));
     }
+    case 4u: { return CAUSE_COLORS[divergence_cause(path_metrics[i])]; }
     default: { return pp.color.rgb; }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Records the drift of one running engine over time for the drift panel: at each sample the GPU reduces
- * the metric buffer (GapReducer: angle-gap median / p95 / max and counts; DivergenceHistogramReducer: the
+ * the metric buffer (GapReducer: angle-gap median / p95 / max and counts of diverged, overflowed and
+ * absorbed runs; DivergenceHistogramReducer: the
  * divergence-step histogram) and only those few numbers come back. Points are kept in columns, ready for
  * uPlot, and thinned evenly so that a long run keeps at most MAX_POINTS of them.
  */
@@ -20,6 +21,9 @@ export interface DriftSeries {
   max: Float64Array;
   diverged: Float64Array;
   overflowed: Float64Array;
+  /** Weight-decay / exponential runs absorbed at an exact stationary point at that step. */
+  absorbedWd: Float64Array;
+  absorbedExp: Float64Array;
 }
 
 export interface DriftPoint {
@@ -29,6 +33,8 @@ export interface DriftPoint {
   max: number;
   diverged: number;
   overflowed: number;
+  absorbedWd: number;
+  absorbedExp: number;
 }
 
 export interface DriftHistogram extends DivergenceHistogram {
@@ -46,7 +52,16 @@ export interface DriftRecorderOptions {
   maxPoints?: number;
 }
 
-const COLUMNS = ['step', 'median', 'p95', 'max', 'diverged', 'overflowed'] as const;
+const COLUMNS = [
+  'step',
+  'median',
+  'p95',
+  'max',
+  'diverged',
+  'overflowed',
+  'absorbedWd',
+  'absorbedExp',
+] as const;
 
 export class DriftRecorder {
   private readonly cols: Record<(typeof COLUMNS)[number], number[]> = {
@@ -56,6 +71,8 @@ export class DriftRecorder {
     max: [],
     diverged: [],
     overflowed: [],
+    absorbedWd: [],
+    absorbedExp: [],
   };
   /** Smallest step distance between kept points; doubles-ish at each thinning. */
   private spacing = 0;
@@ -131,6 +148,8 @@ export class DriftRecorder {
         max: s.angleGap.max,
         diverged: s.diverged,
         overflowed: s.overflowed,
+        absorbedWd: s.absorbed.wd,
+        absorbedExp: s.absorbed.exp,
       });
       this.latest = { ...h, precision: this.precision, step };
     });
@@ -176,6 +195,8 @@ export class DriftRecorder {
       max: Float64Array.from(c.max),
       diverged: Float64Array.from(c.diverged),
       overflowed: Float64Array.from(c.overflowed),
+      absorbedWd: Float64Array.from(c.absorbedWd),
+      absorbedExp: Float64Array.from(c.absorbedExp),
     };
   }
 

@@ -19,7 +19,13 @@ export const PLAYGROUND_DEFAULTS: ExperimentConfig = {
 };
 
 /** The GPU precision closest to a CPU one. */
-const GPU_PRECISION: Record<Precision, Precision> = { f32: 'f32', df64: 'df64', f64: 'df64', dd: 'df64' };
+const GPU_PRECISION: Record<Precision, Precision> = {
+  f32: 'f32',
+  df64: 'df64',
+  f64: 'df64',
+  dd: 'df64',
+  mp: 'df64',
+};
 
 /** Missing top-level fields come from the playground's defaults (not the CLI's CPU defaults). */
 function withDefaults(input: unknown): unknown {

@@ -1,7 +1,7 @@
 /**
  * Pure parts of the Precision tab (no DOM, no GPU, no Worker), shared by the page, the study worker and the
- * tests: the slim run output the study reads (and the CPU run that makes it), the drift and divergence-vs-bits chart data, and the
- * per-trajectory table's rows, sort order and pages.
+ * tests: the slim run output the study reads (and the CPU run that makes it), the drift and divergence-vs-bits
+ * chart data; the per-trajectory table (src/app/studyRows.ts) is re-exported from here.
  */
 import { arithFor, type CpuPrecision } from '../core/arith';
 import { resolveLoss } from '../core/config/resolve';
@@ -120,92 +120,13 @@ export function bitsChartData(study: StudyResult): {
   };
 }
 
-/** One table row. Step values: a number, null (never within the horizon) or undefined (did not run: NA). */
-export interface StudyRow {
-  index: number;
-  init: [number, number];
-  divergence: Partial<Record<Precision, number | null>>;
-  /** Earliest overflow step over the precisions, and the precision it happened in. */
-  overflow: number | null;
-  overflowIn: Precision | null;
-  /** Instability-crossing step of the most precise run that reports one. */
-  crossing: number | null | undefined;
-  lyapunov: number | null;
-}
-
-export function studyRows(study: StudyResult): StudyRow[] {
-  const runs = [...study.runs].sort((a, b) => a.bits - b.bits);
-  return study.trajectories.map((t) => {
-    const divergence: StudyRow['divergence'] = {};
-    let overflow: number | null = null;
-    let overflowIn: Precision | null = null;
-    let crossing: number | null | undefined;
-    for (const r of runs) {
-      if (t.index >= r.trajectories) continue; // outside this precision's subset: stays undefined (NA)
-      divergence[r.precision] = t.divergenceStep[r.precision] ?? null;
-      const o = t.overflowStep[r.precision] ?? null;
-      if (o !== null && (overflow === null || o < overflow)) [overflow, overflowIn] = [o, r.precision];
-      const c = t.crossingStep[r.precision];
-      if (c !== undefined) crossing = c;
-    }
-    return { index: t.index, init: t.init, divergence, overflow, overflowIn, crossing, lyapunov: t.lyapunov };
-  });
-}
-
-export type SortKey = 'index' | 'initX' | 'initY' | 'overflow' | 'crossing' | 'lyapunov' | `div:${Precision}`;
-
-export function cellValue(row: StudyRow, key: SortKey): number | null | undefined {
-  switch (key) {
-    case 'index':
-      return row.index;
-    case 'initX':
-      return row.init[0];
-    case 'initY':
-      return row.init[1];
-    case 'overflow':
-      return row.overflow;
-    case 'crossing':
-      return row.crossing;
-    case 'lyapunov':
-      return row.lyapunov;
-    default:
-      return row.divergence[key.slice(4) as Precision];
-  }
-}
-
-/**
- * Rows ordered by `key` (dir 1 ascending, −1 descending). null (never happened) ranks as +∞; undefined
- * (did not run) always comes last; ties keep ascending index. Returns a new array.
- */
-export function sortRows(rows: readonly StudyRow[], key: SortKey, dir: 1 | -1): StudyRow[] {
-  const rank = (v: number | null | undefined) => (v === undefined ? Number.NaN : v === null ? Infinity : v);
-  return [...rows].sort((a, b) => {
-    const va = rank(cellValue(a, key));
-    const vb = rank(cellValue(b, key));
-    const na = Number.isNaN(va);
-    const nb = Number.isNaN(vb);
-    if (na || nb) return na && nb ? a.index - b.index : na ? 1 : -1;
-    if (va !== vb) return va < vb ? -dir : dir;
-    return a.index - b.index;
-  });
-}
-
-/** Page `page` (0-based, clamped to the last) of `size` rows, and the page count (at least 1). */
-export function pageOf<T>(
-  rows: readonly T[],
-  page: number,
-  size: number,
-): { rows: T[]; page: number; pages: number } {
-  const pages = Math.max(1, Math.ceil(rows.length / size));
-  const p = Math.min(pages - 1, Math.max(0, Math.floor(page)));
-  return { rows: rows.slice(p * size, (p + 1) * size), page: p, pages };
-}
-
-/** A table cell: NA (did not run), — (never), a step, or a short number. */
-export function formatCell(v: number | null | undefined, key: SortKey): string {
-  if (v === undefined) return 'NA';
-  if (v === null) return '—';
-  if (key === 'initX' || key === 'initY') return v.toFixed(4);
-  if (key === 'lyapunov') return v.toPrecision(3);
-  return String(v);
-}
+export {
+  cellText,
+  cellValue,
+  formatCell,
+  pageOf,
+  type SortKey,
+  type StudyRow,
+  sortRows,
+  studyRows,
+} from './studyRows';

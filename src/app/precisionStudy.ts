@@ -5,12 +5,19 @@
  * off the main thread. The worker asks this side for each GPU precision. Cancelling terminates the worker
  * and stops the GPU run between submits.
  * Every run is sampled at about DRIFT_SAMPLES steps for the drift curves; the divergence, overflow and crossing
- * steps do not depend on sampling, so the numbers are the CLI's (`scaleinv-lab study`).
+ * steps do not depend on sampling, so the numbers are the CLI's (`scaleinv-lab study`). With mp ticked, the
+ * runs runStudy compares with it (departures) come at every step with their states, as in the CLI.
  */
 import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig, Precision } from '../core/config/types';
 import { initialPoints } from '../core/init';
-import { type RunOutput, sampleSteps, type TrajectoryRecord } from '../core/run/output';
+import {
+  buildOutput,
+  emptyRecord,
+  type RunOutput,
+  sampleSteps,
+  type TrajectoryRecord,
+} from '../core/run/output';
 import type { SampleSummary } from '../core/run/summary';
 import { toExponential } from '../core/schedule';
 import type { StudyStage } from '../core/study/runStudy';
@@ -69,6 +76,8 @@ export async function runGpuPrecision(
   probe: () => Promise<ProbeReport>,
   onProgress: (done: number, total: number) => void,
   signal?: AbortSignal,
+  /** Keep every sample's states (runStudy's per-step runs for departures from mp): a full RunOutput. */
+  full = false,
 ): Promise<RunOutput | { skipped: string }> {
   const precision = config.precision;
   if (precision !== 'f32' && precision !== 'df64')
@@ -91,15 +100,20 @@ export async function runGpuPrecision(
   try {
     const at = sampleSteps(config.steps, config.sampleEvery);
     const n = engine.count;
-    const records: TrajectoryRecord[] = Array.from({ length: n }, (_, i) => ({
-      init: [points[2 * i], points[2 * i + 1]],
-      divergenceStep: null,
-      overflowStep: null,
-      crossingStep: null,
-      wd: new Float64Array(0),
-      ex: new Float64Array(0),
-      gap: new Float64Array(at.length),
-    }));
+    // full: keep the states, as the CLI's gpuRun does; otherwise only the events and gaps (a slim output).
+    const records: TrajectoryRecord[] = Array.from({ length: n }, (_, i) =>
+      full
+        ? emptyRecord(points, i, at.length)
+        : {
+            init: [points[2 * i], points[2 * i + 1]],
+            divergenceStep: null,
+            overflowStep: null,
+            crossingStep: null,
+            wd: new Float64Array(0),
+            ex: new Float64Array(0),
+            gap: new Float64Array(at.length),
+          },
+    );
     let j = 0;
     for (let start = 0; start < at.length; ) {
       let end = start + 1;
@@ -115,7 +129,10 @@ export async function runGpuPrecision(
     const probeOut = report
       ? { probe: { chosenTwoProd: report.chosenTwoProd, bits: report.bits, df64Usable: true } }
       : {};
-    return slimOutput(config, loss, schedule, records, { adapter: ctx.description, ...probeOut });
+    const meta = { adapter: ctx.description, ...probeOut };
+    return full
+      ? buildOutput(config, loss, schedule, records, meta)
+      : slimOutput(config, loss, schedule, records, meta);
   } finally {
     engine.destroy();
   }
@@ -185,9 +202,10 @@ export function runPrecisionStudy(
           drift[m.precision] = m.summary;
           break;
         case 'gpu':
-          runGpuPrecision(ctx, m.config, probe, progress, signal).then(
+          runGpuPrecision(ctx, m.config, probe, progress, signal, m.perStep).then(
             (out) => {
-              if ('summary' in out) drift[m.config.precision] = out.summary;
+              // A per-step rerun (departures from mp) covers a subset: keep the first run's drift curve.
+              if ('summary' in out && !m.perStep) drift[m.config.precision] = out.summary;
               if (!settled) post({ type: 'gpu', id: m.id, output: out });
             },
             (e: unknown) => finish(e),

@@ -1,10 +1,11 @@
 /**
- * The Precision tab's module Web Worker: runs runStudy (src/core/study) for one config, f64 and dd on the
- * CPU here (the CLI's integrators, sampled for the drift curves) and the Lyapunov twin runs; for f32 and
+ * The Precision tab's module Web Worker: runs runStudy (src/core/study) for one config, f64, dd and mp on
+ * the CPU here (the CLI's integrators, sampled for the drift curves) and the Lyapunov twin runs; for f32 and
  * df64 it asks the page, which owns the GPU device (src/app/precisionStudy.ts), and waits for the answer.
  * One study per worker: the page terminates it when the study ends or is cancelled.
  */
 import type { ExperimentConfig, Precision } from '../core/config/types';
+import { runCpu } from '../core/run/cpuRun';
 import type { RunOutput } from '../core/run/output';
 import type { SampleSummary } from '../core/run/summary';
 import { runStudy, type StudyStage } from '../core/study/runStudy';
@@ -22,7 +23,8 @@ export type StudyRequest =
   | { type: 'gpu'; id: number; output: RunOutput | { skipped: string } };
 
 export type StudyReply =
-  | { type: 'gpu'; id: number; config: ExperimentConfig }
+  /** perStep: a rerun at every step for departures from mp (keep the states, not the drift curve). */
+  | { type: 'gpu'; id: number; config: ExperimentConfig; perStep: boolean }
   | { type: 'stage'; stage: StudyStage; index: number; count: number }
   | { type: 'progress'; stage: StudyStage; done: number; total: number }
   | { type: 'drift'; precision: Precision; summary: SampleSummary[] }
@@ -37,11 +39,11 @@ let nextId = 1;
 const PROGRESS_MS = 50;
 let lastProgress = 0;
 
-function askGpu(config: ExperimentConfig): Promise<RunOutput | { skipped: string }> {
+function askGpu(config: ExperimentConfig, perStep: boolean): Promise<RunOutput | { skipped: string }> {
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
-    post({ type: 'gpu', id, config });
+    post({ type: 'gpu', id, config, perStep });
   });
 }
 
@@ -60,11 +62,19 @@ async function start(req: Extract<StudyRequest, { type: 'start' }>): Promise<voi
       lastProgress = now;
       post({ type: 'progress', stage, done, total });
     },
-    run: async (cfg, onProgress) => {
-      const sampled = { ...cfg, sampleEvery: req.sampleEvery };
-      if (cfg.backend === 'gpu') return askGpu(sampled);
-      const out = runCpuSlim(sampled, onProgress);
-      post({ type: 'drift', precision: cfg.precision, summary: out.summary });
+    run: async (cfg, onProgress, extra) => {
+      // runStudy asks for every step (sampleEvery 1) where it measures departures from mp: those runs keep
+      // their samples, as the CLI's. The others are sampled at about DRIFT_SAMPLES steps for the curves.
+      const perStep = cfg.sampleEvery === 1;
+      const sampled = perStep ? cfg : { ...cfg, sampleEvery: req.sampleEvery };
+      if (cfg.backend === 'gpu') return askGpu(sampled, perStep);
+      const out =
+        perStep || cfg.precision === 'mp'
+          ? runCpu(sampled, { onProgress, bits: extra?.bits })
+          : runCpuSlim(sampled, onProgress);
+      // A per-step rerun covers mp's subset only: the drift curve keeps the first run's, over all starts.
+      if (!perStep || cfg.precision === 'mp')
+        post({ type: 'drift', precision: cfg.precision, summary: out.summary });
       return out;
     },
   });

@@ -18,8 +18,11 @@ export type ViewMode = (typeof VIEW_MODES)[number];
 export const QUIVER_MODES = ['off', 'log', 'clamped'] as const;
 export type QuiverMode = (typeof QUIVER_MODES)[number];
 
-/** Path colour: by run (fixed colours), by trajectory index, by final basin of f, or by divergence step. */
-export const COLOR_MODES = ['run', 'index', 'basin', 'divergence'] as const;
+/**
+ * Path colour: by run (fixed colours), by trajectory index, by final basin of f, by divergence step, or by
+ * divergence cause (src/core/cause.ts: range, absorbed, chaos, precision, or none).
+ */
+export const COLOR_MODES = ['run', 'index', 'basin', 'divergence', 'cause'] as const;
 export type ColorBy = (typeof COLOR_MODES)[number];
 
 export interface RunsShown {

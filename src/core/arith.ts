@@ -113,6 +113,11 @@ export const F32: Arith<number> = {
 
 /** Bits a stored dd position keeps: 4 under what dd's own multiply, divide and sqrt deliver (~104). */
 export const DD_STATE_BITS = 100;
+/**
+ * Bits a stored df64 position keeps on the GPU (shaders/real_df64.wgsl, set by the engine): 4 under what
+ * df64's operations deliver (~46, the probe). docs/numerics.md, "Why df64 and dd were absorbed".
+ */
+export const DF64_STATE_BITS = 42;
 
 /** hi + lo rounded (to nearest even) to `bits` significant bits relative to hi: exact power-of-two steps. */
 export function ddRoundToBits(a: DD, bits: number): DD {

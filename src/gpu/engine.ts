@@ -3,7 +3,7 @@
  * df64. Owns the state, metric and path-history buffers; the renderer and the reductions read them
  * directly, and only small results come back to the CPU.
  */
-import { F32 } from '../core/arith';
+import { DF64_STATE_BITS, F32 } from '../core/arith';
 import type { NumericsConfig } from '../core/config/types';
 import { DD, ddMul } from '../core/dd';
 import { LEGACY_NUMERICS, RENORM_BAND, RENORM_EVERY, RENORM_MAX_SHIFT } from '../core/integrator';
@@ -141,7 +141,10 @@ export class TrajectoryEngine {
       // Without a ring the sampling code is compiled out (SwiftShader would run it every step, see the kernel).
       HISTORY: history > 0 ? 1 : 0,
     };
-    if (p === 'df64') constants.DF64_TWO_PROD_FMA = setup.twoProdFma ? 1 : 0;
+    if (p === 'df64') {
+      constants.DF64_TWO_PROD_FMA = setup.twoProdFma ? 1 : 0;
+      constants.DF64_STATE_BITS = DF64_STATE_BITS;
+    }
     return withErrorScopes(device, `${label} setup`, async () => {
       const layout = device.createBindGroupLayout({
         label: `${label} bind group layout`,

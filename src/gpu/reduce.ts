@@ -1,17 +1,24 @@
 /**
  * Drift summaries over all trajectories computed on the GPU (shaders/reduce.wgsl): exact nearest-rank
- * median and 95th percentile of the angle gap, its max, and the diverged/overflowed counts. Only 32 bytes
- * come back per call, so charts never read every trajectory.
+ * median and 95th percentile of the angle gap, its max, the diverged/overflowed counts and how many
+ * weight-decay and exponential runs sit absorbed at an exact stationary point. Only 40 bytes come back per
+ * call, so charts never read every trajectory.
  */
 
 import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import reduceWgsl from '../../shaders/reduce.wgsl?raw';
 import type { GapSummary } from '../core/drift';
+import type { AbsorbedCounts } from '../core/run/summary';
 import { type GpuContext, invocationsPerDispatch } from './device';
 import { compileShaderModule, withErrorScopes } from './errors';
 import { METRIC_STRUCT, structWgsl } from './layout';
 
 const SLOT = 256;
+
+/** The gap summary and the absorbed runs at the engine's current step. */
+export interface DriftSummary extends GapSummary {
+  absorbed: AbsorbedCounts;
+}
 
 export function reduceShader(): string {
   return `${structWgsl(METRIC_STRUCT, 'f32')}\n${reduceWgsl}`;
@@ -149,7 +156,7 @@ export class GapReducer {
   }
 
   /** Runs the reduction over the current metrics and reads back the summary. */
-  async summarize(): Promise<GapSummary> {
+  async summarize(): Promise<DriftSummary> {
     const { device } = this.ctx;
     const staging = device.createBuffer({
       label: 'gap reduction readback',
@@ -173,6 +180,7 @@ export class GapReducer {
       trajectories: this.count,
       diverged: u(o.diverged),
       overflowed: u(o.overflowed),
+      absorbed: { wd: u(o.wd_absorbed), exp: u(o.exp_absorbed) },
       angleGap: {
         median: valid === 0 ? nan : f(o.prefix),
         p95: valid === 0 ? nan : f(o.prefix + 4),

@@ -27,6 +27,8 @@ export function applySnapshotSample(records: TrajectoryRecord[], snap: EngineSna
     const r = records[i];
     // Step 0 has not been through the kernel: both runs start at the same point.
     r.gap[j] = snap.step === 0 ? 0 : snap.gap[i];
+    if (r.wdAbsorbedAt) r.wdAbsorbedAt[j] = snap.wdAbsorbedStep[i];
+    if (r.expAbsorbedAt) r.expAbsorbedAt[j] = snap.expAbsorbedStep[i];
     if (r.wd.length === 0) continue;
     const overflowed = snap.overflowStep[i] >= 0;
     r.wd[2 * j] = snap.wd[2 * i];

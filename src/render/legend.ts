@@ -5,6 +5,7 @@
  */
 import type { ViewState } from '../app/viewState';
 import type { Basins } from '../core/basins';
+import { CAUSE_LABEL, CAUSE_PRECEDENCE, causeRgb } from './cause';
 import { CATEGORICAL, hueCss, NO_DIVERGENCE, plasmaCss, rgbCss } from './colormap';
 import { RUN_COLOR, RUN_PATTERN, type RunName } from './paths';
 
@@ -26,7 +27,7 @@ export interface LegendScale {
 export interface LegendSpec {
   /** One per drawn run, with its line pattern; coloured by run only when colorBy is "run". */
   runs: LegendEntry[];
-  /** Categorical path colours (basins). */
+  /** Categorical path colours (basins, causes). */
   colors: LegendEntry[];
   /** Continuous path colours (index, divergence step). */
   scale: LegendScale | null;
@@ -92,6 +93,11 @@ export function legendFor(view: ViewState, ctx: LegendContext): LegendSpec {
       max: String(ctx.endStep),
     };
     spec.colors.push({ label: 'not diverged', color: rgbCss(NO_DIVERGENCE), pattern: 'swatch' });
+  } else if (view.colorBy === 'cause') {
+    for (const c of [...CAUSE_PRECEDENCE, null]) {
+      spec.colors.push({ label: CAUSE_LABEL[c ?? 'none'], color: rgbCss(causeRgb(c)), pattern: 'swatch' });
+    }
+    spec.notes.push('colour: why the two runs split, by the current step (src/core/cause.ts)');
   } else if (view.colorBy === 'basin') {
     const b = ctx.basins;
     if (!b || b.minima.length === 0) spec.notes.push('f has no separate basins: paths keep their run colour');

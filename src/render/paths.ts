@@ -17,6 +17,7 @@ import type { ColorBy } from '../app/viewState';
 import type { ExponentialSchedule } from '../core/schedule';
 import { compileShaderModule } from '../gpu/errors';
 import { METRIC_STRUCT, structWgsl } from '../gpu/layout';
+import { causeWgsl } from './cause';
 import { pathPalettesWgsl } from './colormap';
 import { fillSampleLog2c, LOG2_CAP } from './rawRun';
 
@@ -54,7 +55,7 @@ export const RUN_COLOR: Record<RunName, [number, number, number]> = {
 export const HIGHLIGHT_COLOR: [number, number, number] = [1, 0.16, 0.78];
 /** Highlight draws per frame: the plane's three runs and the side-by-side view's zooming pane. */
 export const HIGHLIGHT_SLOTS = 4;
-const COLOR_INDEX: Record<ColorBy, number> = { run: 0, index: 1, basin: 2, divergence: 3 };
+const COLOR_INDEX: Record<ColorBy, number> = { run: 0, index: 1, basin: 2, divergence: 3, cause: 4 };
 const PATTERN_INDEX = { solid: 0, dashed: 1, dotted: 2 };
 
 /** One run's draw: the camera, the samples from…to, and how to colour. */
@@ -139,7 +140,7 @@ export class PathRenderer {
     format: GPUTextureFormat,
     vertexBudget: number,
   ): Promise<PathRenderer> {
-    const code = `${structWgsl(METRIC_STRUCT, 'f32')}\n${pathPalettesWgsl()}\n${pathsWgsl}`;
+    const code = `${structWgsl(METRIC_STRUCT, 'f32')}\n${pathPalettesWgsl()}\n${causeWgsl()}\n${pathsWgsl}`;
     const module = await compileShaderModule(device, 'paths shader', code);
     const storage = (binding: number): GPUBindGroupLayoutEntry => ({
       binding,

@@ -6,7 +6,7 @@
  * - scene: background + trajectory paths. When the view, the run or its generation changed, it is rebuilt
  *   from the background and the whole ring; otherwise only the segments added since the last frame are
  *   drawn into it. Exceptions: the zooming right pane of the side-by-side view changes scale with every
- *   sample, so it is redrawn whole whenever a sample arrives; and colours by basin or divergence step
+ *   sample, so it is redrawn whole whenever a sample arrives; and colours by basin, divergence step or cause
  *   depend on the newest state, so the scene is rebuilt as the run grows by a quarter and once it stops;
  * - the canvas gets a copy of the scene each frame, and the highlighted trajectory (setHighlight), if any,
  *   is drawn over that copy: never into the scene, so un-highlighting needs no rebuild.
@@ -287,7 +287,7 @@ export class Renderer {
 
     const d = this.drawn;
     const newest = source ? newestSample(source) : 0;
-    const byState = view.colorBy === 'basin' || view.colorBy === 'divergence';
+    const byState = view.colorBy === 'basin' || view.colorBy === 'divergence' || view.colorBy === 'cause';
     const recolor =
       byState &&
       !!d &&

@@ -190,7 +190,11 @@ export class DriftPanel {
       .map((s) => {
         const n = s.step.length - 1;
         if (n < 0) return `${s.precision}: –`;
-        return `${s.precision} @ ${s.step[n]}: median ${fmtGap(s.median[n])}, max ${fmtGap(s.max[n])}, diverged ${s.diverged[n]}, overflowed ${s.overflowed[n]}`;
+        return (
+          `${s.precision} @ ${s.step[n]}: median ${fmtGap(s.median[n])}, max ${fmtGap(s.max[n])}, ` +
+          `diverged ${s.diverged[n]}, overflowed ${s.overflowed[n]}, ` +
+          `absorbed wd ${s.absorbedWd[n]} / exp ${s.absorbedExp[n]}`
+        );
       })
       .join(' · ');
   }

@@ -19,6 +19,7 @@ export const PRECISION_COLOURS: Record<Precision, string> = {
   df64: '#4fc3f7',
   f64: '#9ccc65',
   dd: '#ce93d8',
+  mp: '#e0e0e0',
 };
 const AXIS = { stroke: '#c8c8d8', grid: { stroke: '#ffffff14', width: 1 }, ticks: { stroke: '#ffffff30' } };
 

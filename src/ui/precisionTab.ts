@@ -1,26 +1,20 @@
 /**
  * The Precision tab: runs the current config in several precisions (src/app/precisionStudy.ts) and shows
  * the drift curves, median divergence step against mantissa bits (fitted line, instability crossing), the
- * CLI's summary table and a sortable, paged per-trajectory table whose rows highlight their path. Exports
- * study.csv / study.json / study.png as the CLI writes them. Hidden until opened (a GUI button).
+ * CLI's summary table (with the share of divergences by cause per precision), and a sortable, paged
+ * per-trajectory table (src/ui/studyTable.ts: causes, absorbed steps, departures from mp) whose rows
+ * highlight their path. Exports study.csv / study.json / study.png as the CLI writes them. Hidden until
+ * opened (a GUI button).
  */
 import type uPlot from 'uplot';
 import './precisionTab.css';
-import {
-  cellValue,
-  formatCell,
-  pageOf,
-  type SortKey,
-  type StudyRow,
-  sortRows,
-  studyRows,
-} from '../app/precisionData';
 import { DEFAULT_DD_SUBSET, type PrecisionStudyResult, type StudyProgress } from '../app/precisionStudy';
 import { PRECISIONS, type Precision } from '../core/config/types';
 import { studyToCsv } from '../core/study/csv';
 import { studySummaryTable } from '../core/study/table';
 import { download } from './download';
 import { drawStudyCharts, studyPng } from './precisionCharts';
+import { StudyTable } from './studyTable';
 
 export interface PrecisionTabDeps {
   run(options: {
@@ -34,8 +28,6 @@ export interface PrecisionTabDeps {
   /** File name stem for the exports (default "study"). */
   fileStem?: () => string;
 }
-
-const PAGE_SIZE = 50;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, parent: HTMLElement, text = '') {
   const e = document.createElement(tag);
@@ -56,16 +48,11 @@ export class PrecisionTab {
   private readonly summary: HTMLElement;
   private readonly driftBox: HTMLElement;
   private readonly bitsBox: HTMLElement;
-  private readonly table: HTMLTableElement;
-  private readonly pager: HTMLElement;
+  private readonly table: StudyTable;
   private readonly exports: HTMLElement;
   private charts: uPlot[] = [];
   private abort: AbortController | null = null;
   private current: PrecisionStudyResult | null = null;
-  private rows: StudyRow[] = [];
-  private sort: { key: SortKey; dir: 1 | -1 } = { key: 'index', dir: 1 };
-  private page = 0;
-  private selected: number | null = null;
 
   constructor(
     container: HTMLElement,
@@ -86,11 +73,11 @@ export class PrecisionTab {
       const box = el('input', '', label);
       box.type = 'checkbox';
       box.dataset.precision = p;
-      box.checked = p !== 'dd';
+      box.checked = p !== 'dd' && p !== 'mp'; // the slow CPU references: ticked by hand
       label.append(` ${p}`);
       this.boxes.set(p, box);
     }
-    const sub = el('label', '', controls, 'dd on first ');
+    const sub = el('label', '', controls, 'dd and mp on first ');
     this.subset = el('input', 'ptab-subset', sub);
     this.subset.type = 'number';
     this.subset.min = '1';
@@ -105,13 +92,18 @@ export class PrecisionTab {
     this.bar.max = 1;
     this.bar.value = 0;
     this.status = el('span', 'ptab-status', progress, 'f32 and df64 run on this GPU, f64 and dd on the CPU.');
-    el('div', 'ptab-note', this.root, 'dd is slow (~0.1 M trajectory-steps/s): it runs a subset only.');
+    el(
+      'div',
+      'ptab-note',
+      this.root,
+      'dd (~0.1 M trajectory-steps/s) and mp (slower still) run a subset only; with mp, the other ' +
+        'precisions are also run at every step on that subset, to measure their departures from mp.',
+    );
     this.summary = el('pre', 'ptab-summary', this.root);
     const charts = el('div', 'ptab-charts', this.root);
     this.driftBox = el('div', 'ptab-chart ptab-drift', charts);
     this.bitsBox = el('div', 'ptab-chart ptab-bits', charts);
-    this.table = el('table', 'ptab-table', this.root);
-    this.pager = el('div', 'ptab-pager', this.root);
+    this.table = new StudyTable(this.root, (i) => this.deps.onHighlight(i));
     this.exports = el('div', 'ptab-export', this.root);
     for (const [what, f] of [
       ['CSV', () => this.exportCsv()],
@@ -206,79 +198,15 @@ export class PrecisionTab {
       `Done in ${result.seconds.toFixed(1)} s (${times}); ${s.trajectories.length} trajectories × ${s.steps} steps` +
       (dd ? `; dd on the first ${dd.trajectories} only (aggregates over those)` : '');
     this.summary.textContent = studySummaryTable(s);
-    this.rows = studyRows(s);
-    this.page = 0;
-    this.select(null);
+    this.table.show(s);
     this.exports.hidden = false;
     this.drawCharts();
-    this.drawTable();
   }
 
   private drawCharts(): void {
     if (!this.current || !this.isOpen) return;
     for (const c of this.charts) c.destroy();
     this.charts = drawStudyCharts(this.current, this.driftBox, this.bitsBox);
-  }
-
-  private columns(): { key: SortKey; label: string }[] {
-    const runs = this.current?.study.runs ?? [];
-    return [
-      { key: 'index', label: '#' },
-      { key: 'initX', label: 'x₀' },
-      { key: 'initY', label: 'y₀' },
-      ...runs.map((r) => ({ key: `div:${r.precision}` as SortKey, label: `div ${r.precision}` })),
-      { key: 'overflow', label: 'overflow' },
-      { key: 'crossing', label: 'crossing' },
-      { key: 'lyapunov', label: 'Lyapunov μ' },
-    ];
-  }
-
-  private drawTable(): void {
-    const cols = this.columns();
-    const sorted = sortRows(this.rows, this.sort.key, this.sort.dir);
-    const page = pageOf(sorted, this.page, PAGE_SIZE);
-    this.page = page.page;
-    this.table.replaceChildren();
-    const head = el('tr', '', el('thead', '', this.table));
-    for (const c of cols) {
-      const th = el('th', '', head, c.label);
-      th.dataset.key = c.key;
-      if (c.key === this.sort.key) th.textContent += this.sort.dir === 1 ? ' ▲' : ' ▼';
-      th.addEventListener('click', () => {
-        this.sort = { key: c.key, dir: c.key === this.sort.key ? (-this.sort.dir as 1 | -1) : 1 };
-        this.drawTable();
-      });
-    }
-    const body = el('tbody', '', this.table);
-    for (const row of page.rows) {
-      const tr = el('tr', row.index === this.selected ? 'selected' : '', body);
-      tr.dataset.index = String(row.index);
-      for (const c of cols) {
-        const td = el('td', '', tr, formatCell(cellValue(row, c.key), c.key));
-        if (c.key === 'overflow' && row.overflowIn) td.title = `first in ${row.overflowIn}`;
-      }
-      tr.addEventListener('click', () => this.select(row.index === this.selected ? null : row.index));
-    }
-    this.pager.replaceChildren();
-    const prev = el('button', '', this.pager, '‹');
-    el('span', '', this.pager, ` page ${page.page + 1} of ${page.pages} (${this.rows.length} rows) `);
-    const next = el('button', '', this.pager, '›');
-    prev.disabled = page.page === 0;
-    next.disabled = page.page >= page.pages - 1;
-    prev.addEventListener('click', () => this.goTo(this.page - 1));
-    next.addEventListener('click', () => this.goTo(this.page + 1));
-  }
-
-  private goTo(page: number): void {
-    this.page = page;
-    this.drawTable();
-  }
-
-  private select(index: number | null): void {
-    this.selected = index;
-    for (const tr of this.table.querySelectorAll('tbody tr'))
-      tr.classList.toggle('selected', (tr as HTMLElement).dataset.index === String(index));
-    this.deps.onHighlight(index);
   }
 
   private stem(): string {

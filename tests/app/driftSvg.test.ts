@@ -14,6 +14,8 @@ function series(precision: string, median: number[]): DriftSeries {
     max: f(100),
     diverged: new Float64Array(n),
     overflowed: new Float64Array(n),
+    absorbedWd: new Float64Array(n),
+    absorbedExp: new Float64Array(n),
   };
 }
 

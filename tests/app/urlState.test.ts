@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
 import { decodeHash, encodeHash } from '../../src/app/urlState';
-import { DEFAULT_VIEW, type ViewState } from '../../src/app/viewState';
+import { COLOR_MODES, DEFAULT_VIEW, mergeView, type ViewState } from '../../src/app/viewState';
 
 describe('URL state', () => {
   it('round-trips a config and a view', () => {
@@ -31,6 +31,23 @@ describe('URL state', () => {
     expect(back.issues).toEqual([]);
     expect(back.config).toEqual(config);
     expect(back.view).toEqual(view);
+  });
+
+  it("colorBy 'cause' round-trips through the URL and through mergeView (lab.setView)", () => {
+    const view: ViewState = { ...structuredClone(DEFAULT_VIEW), colorBy: 'cause' };
+    const back = decodeHash(encodeHash(PLAYGROUND_DEFAULTS, view));
+    expect(back.issues).toEqual([]);
+    expect(back.view).toEqual(view);
+    expect(mergeView(DEFAULT_VIEW, { colorBy: 'cause' }).colorBy).toBe('cause');
+    expect(COLOR_MODES).toContain('cause');
+  });
+
+  it('a misspelt colorBy is named, lists "cause" among the allowed values, and falls back to run', () => {
+    const s = decodeHash(`#v=${encodeURIComponent(JSON.stringify({ colorBy: 'causes' }))}`);
+    expect(s.issues.map((i) => i.path)).toEqual(['view.colorBy']);
+    expect(s.issues[0].message).toContain('"cause"');
+    expect(s.view.colorBy).toBe('run');
+    expect(() => mergeView(DEFAULT_VIEW, { colorBy: 'causes' as never })).toThrow(/view\.colorBy/);
   });
 
   it('no hash: defaults, no issues', () => {

@@ -45,6 +45,7 @@ function reference(c: ExperimentConfig, steps: number): { out: RunOutput; stats:
     trajectories: s.trajectories,
     diverged: s.diverged,
     overflowed: s.overflowed,
+    absorbed: s.absorbed,
     angleGap: { median: nan(s.angleGap.median), p95: nan(s.angleGap.p95), max: nan(s.angleGap.max) },
   };
   return { out, stats };

@@ -217,7 +217,8 @@ describe('nulls after an overflow', () => {
 
 describe('CSV', () => {
   const HEADER =
-    'trajectory,init_x,init_y,step,wd_x,wd_y,exp_projected_x,exp_projected_y,exp_norm_log2,angle_gap,divergence_step,overflow_step';
+    'trajectory,init_x,init_y,step,wd_x,wd_y,exp_projected_x,exp_projected_y,exp_norm_log2,angle_gap,divergence_step,overflow_step,' +
+    'crossing_step,wd_absorbed_step,exp_absorbed_step,underflow_step,divergence_cause,wd_norm_log2';
 
   function smallRun(): RunOutput {
     return runCpu(
@@ -244,7 +245,7 @@ describe('CSV', () => {
     const steps = [0, 2, 4, 5];
     expect(lines).toHaveLength(1 + 3 * steps.length);
     const rows = lines.slice(1).map((l) => l.split(','));
-    for (const row of rows) expect(row).toHaveLength(12);
+    for (const row of rows) expect(row).toHaveLength(18);
     rows.forEach((row, r) => {
       const i = Math.floor(r / steps.length);
       const j = r % steps.length;
@@ -256,8 +257,13 @@ describe('CSV', () => {
       expect([Number(row[6]), Number(row[7])]).toEqual(tr.samples.expProjected[j]);
       expect(Number(row[8])).toBe(tr.samples.expNormLog2[j]);
       expect(Number(row[9])).toBe(tr.samples.angleGap[j]);
-      // No divergence or overflow in 5 steps: empty cells, not "null".
-      expect(row.slice(10)).toEqual(['', '']);
+      // No divergence, overflow, crossing, absorption or underflow in 5 steps: empty cells, not "null".
+      expect(row.slice(10, 17)).toEqual(['', '', '', '', '', '', '']);
+      expect(Number(row[17])).toBe(tr.samples.wdNormLog2[j]);
+      expect(Number(row[17])).toBeCloseTo(
+        Math.log2(Math.hypot(...(tr.samples.wd[j] as [number, number]))),
+        12,
+      );
     });
   });
 

@@ -68,6 +68,7 @@ function summary(step: number, median: number | null): SampleSummary {
     trajectories: 1,
     diverged: 0,
     overflowed: 0,
+    absorbed: { wd: 0, exp: 0 },
     angleGap: { median, p95: median, max: median },
   };
 }

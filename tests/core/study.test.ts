@@ -193,7 +193,7 @@ describe('runStudy on the chaotic preset (CPU runners)', async () => {
     expect(back.runs.map((r: { precision: string; bits: number }) => [r.precision, r.bits])).toEqual([
       ['f32', 24],
       ['f64', 53],
-      ['dd', 106],
+      ['dd', 100],
     ]);
     expect(back.trajectories[0].divergenceStep).toHaveProperty('f64');
     expect(back.trajectories[45].divergenceStep).not.toHaveProperty('dd');

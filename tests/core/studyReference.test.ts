@@ -117,7 +117,7 @@ describe('study with mp: departures and reference horizon', async () => {
     expect(counted).toBe(diverged);
     expect(study.runs.map((r) => [r.precision, r.bits])).toEqual([
       ['f64', 53],
-      ['dd', 106],
+      ['dd', 100],
       ['mp', 256],
     ]);
     expect(studySummaryTable(study)).toMatch(/wd depart.*exp depart.*untrusted/);

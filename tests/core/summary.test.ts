@@ -3,11 +3,18 @@ import { describe, expect, it } from 'vitest';
 import type { TrajectoryRecord } from '../../src/core/run/output';
 import { summarizeSamples } from '../../src/core/run/summary';
 
-function rec(gap: number[], divergenceStep: number | null, overflowStep: number | null): TrajectoryRecord {
+function rec(
+  gap: number[],
+  divergenceStep: number | null,
+  overflowStep: number | null,
+  absorbed: { wd?: number | null; exp?: number | null } = {},
+): TrajectoryRecord {
   return {
     init: [1, 0],
     divergenceStep,
     overflowStep,
+    wdAbsorbedStep: absorbed.wd,
+    expAbsorbedStep: absorbed.exp,
     wd: new Float64Array(2 * gap.length),
     ex: new Float64Array(2 * gap.length),
     gap: Float64Array.from(gap),
@@ -38,6 +45,27 @@ describe('summarizeSamples', () => {
     // Step 20: trajectory 3 overflowed (excluded) → 0.2 0.4 0.9: median index 1, p95 index 2.
     expect(out[2].angleGap).toEqual({ median: 0.4, p95: 0.9, max: 0.9 });
     expect(out.every((s) => s.trajectories === 4)).toBe(true);
+  });
+
+  it('counts runs absorbed by each sample step, weight-decay and exponential apart, not later ones', () => {
+    // Absorbed: trajectory 0's exp run from step 0; trajectory 1's wd run from 10 (at a sample step) and
+    // its exp run from 11; trajectory 2 both from 20; trajectory 3 never (null), trajectory 4 undefined.
+    const abs = summarizeSamples(
+      [
+        rec([0, 0, 0], null, null, { exp: 0 }),
+        rec([0, 0, 0], null, null, { wd: 10, exp: 11 }),
+        rec([0, 0, 0], 5, null, { wd: 20, exp: 20 }),
+        rec([0, 0, 0], null, null, { wd: null, exp: null }),
+        rec([0, 0, 0], null, null),
+      ],
+      [0, 10, 20],
+    );
+    expect(abs.map((s) => [s.step, s.absorbed.wd, s.absorbed.exp])).toEqual([
+      [0, 0, 1],
+      [10, 1, 1],
+      [20, 2, 3],
+    ]);
+    expect(out.every((s) => s.absorbed.wd === 0 && s.absorbed.exp === 0)).toBe(true);
   });
 
   it('null quantiles when no trajectory has a finite gap', () => {

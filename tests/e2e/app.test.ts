@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
+import type { ExperimentConfig } from '../../src/core/config/types';
 import { validateConfig } from '../../src/core/config/validate';
+import type { SampleSummary } from '../../src/core/run/summary';
 import {
   ARTIFACTS,
   BASE_URL,
@@ -142,17 +144,8 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     await page.close();
   });
 
-  it('lab.stats() equals the summary `scaleinv-lab run --backend gpu` prints for the same config and step', async () => {
-    // A small ring on the rugged loss: some trajectories diverge within the run, so the counts and the
-    // quantiles are all non-trivial. The CLI runs the same WGSL through Dawn in Node.
-    const config = {
-      ...structuredClone(PLAYGROUND_DEFAULTS),
-      loss: { preset: 'rugged' },
-      optimizer: { lr: 0.1, weightDecay: 0.05, momentum: 0, milestones: [], lrDecay: 1 },
-      init: { ring: { count: 512, radius: 1.2 } },
-      steps: 600,
-      sampleEvery: 150,
-    };
+  /** lab.stats() at steps 150, 300 and 600 and the CLI's GPU run summary at the same steps, for `config`. */
+  async function statsVsCli(config: ExperimentConfig, check?: (page: Page) => Promise<void>) {
     const dir = mkdtempSync(join(tmpdir(), 'scaleinv-e2e-'));
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify(config));
@@ -165,15 +158,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
           maxBuffer: 256 * 1024 * 1024,
         },
       ),
-    ) as {
-      summary: {
-        step: number;
-        diverged: number;
-        overflowed: number;
-        trajectories: number;
-        angleGap: Record<string, number | null>;
-      }[];
-    };
+    ) as { summary: SampleSummary[] };
     const { page, errors } = await open();
     const fromLab = await page.evaluate(async (c) => {
       const lab = window.lab!;
@@ -189,10 +174,11 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     for (const s of fromLab) {
       const ref = cli.summary.find((r) => r.step === s.step)!;
       expect(ref, `CLI sample at step ${s.step}`).toBeDefined();
-      expect([s.trajectories, s.diverged, s.overflowed]).toEqual([
+      expect([s.trajectories, s.diverged, s.overflowed, s.absorbed]).toEqual([
         ref.trajectories,
         ref.diverged,
         ref.overflowed,
+        ref.absorbed,
       ]);
       // The GPU keeps gaps as float32; the CLI prints the same float32 values widened to float64.
       expect([s.angleGap.median, s.angleGap.p95, s.angleGap.max]).toEqual([
@@ -201,12 +187,63 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
         ref.angleGap.max,
       ]);
     }
+    await check?.(page);
+    expect(errors).toEqual([]);
+    await page.close();
+    return fromLab;
+  }
+
+  it('lab.stats() equals the summary `scaleinv-lab run --backend gpu` prints for the same config and step', async () => {
+    // A small ring on the rugged loss: some trajectories diverge within the run, so the counts and the
+    // quantiles are all non-trivial. The CLI runs the same WGSL through Dawn in Node.
+    const fromLab = await statsVsCli({
+      ...structuredClone(PLAYGROUND_DEFAULTS),
+      loss: { preset: 'rugged' },
+      optimizer: { lr: 0.1, weightDecay: 0.05, momentum: 0, milestones: [], lrDecay: 1 },
+      init: { ring: { count: 512, radius: 1.2 } },
+      steps: 600,
+      sampleEvery: 150,
+    });
     console.log(
       `[e2e] stats vs CLI at steps 150/300/600: ${JSON.stringify(fromLab.map((s) => [s.step, s.diverged, s.angleGap.median]))}`,
     );
     expect(fromLab[2].diverged).toBeGreaterThan(0);
-    expect(errors).toEqual([]);
-    await page.close();
+  });
+
+  it('lab.stats() counts absorbed runs as the CLI summary does (single-well, a start on the minimum ray)', async () => {
+    // (1, 1) lies exactly on single-well's minimum ray: f' is exactly 0 there, so both runs are absorbed
+    // from step 0 (issue 12); the other starts move. Both sides count the absorbed wd and exp runs apart.
+    const fromLab = await statsVsCli(
+      {
+        ...structuredClone(PLAYGROUND_DEFAULTS),
+        loss: { preset: 'single-well' },
+        optimizer: { lr: 0.1, weightDecay: 0.05, momentum: 0, milestones: [], lrDecay: 1 },
+        init: {
+          points: [
+            [1, 1],
+            [-0.7, 0.7],
+            [0.9, 0.2],
+          ],
+        },
+        steps: 600,
+        sampleEvery: 150,
+      },
+      async (page) => {
+        // Colour by cause: the legend names every cause; the path shader's cause branch draws without errors.
+        await page.evaluate(() => window.lab!.setView({ colorBy: 'cause' }));
+        await page.waitForFunction(() =>
+          /absorbed:/.test(document.querySelector('.legend-key')?.textContent ?? ''),
+        );
+        const key = await page.locator('.legend-key').textContent();
+        for (const c of ['range:', 'absorbed:', 'chaos:', 'precision:', 'not diverged'])
+          expect(key).toContain(c);
+      },
+    );
+    console.log(`[e2e] absorbed at steps 150/300/600: ${JSON.stringify(fromLab.map((s) => s.absorbed))}`);
+    for (const s of fromLab) {
+      expect(s.absorbed.wd).toBeGreaterThanOrEqual(1);
+      expect(s.absorbed.exp).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('every figure of the tour and every loss preset renders (screenshots kept)', async () => {

@@ -141,7 +141,22 @@ export function stopPreview(server: ChildProcess | undefined): void {
 /** Chromium with WebGPU on SwiftShader (default), WebGL2 only, or no 3-D API at all. */
 export function launchBrowser(setup: BrowserSetup = 'webgpu'): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: SETUP_FLAGS[setup] });
+  return chromium.launch({ executablePath: CHROMIUM, args: SETUP_FLAGS[setup], env: browserEnv() });
+}
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * The browser's environment, naming SwiftShader's Vulkan driver when it is there. Once a system Vulkan
+ * loader is installed (Debian's libvulkan1, which ffmpeg's dependencies bring) Chromium loads it, and it
+ * finds no driver unless told: then ANGLE cannot create a Vulkan surface, and WebGPU dies at its first
+ * canvas present or compile ("A valid external Instance reference no longer exists", "Instance dropped
+ * error in getCompilationInfo"). Measured: every canvas present failed without it, none with it.
+ */
+function browserEnv(): Record<string, string> {
+  const env = { ...process.env } as Record<string, string>;
+  if (!env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  return env;
 }
 
 /** `#c=` hash for a config object (or any JSON value). */

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { summarizeGaps } from '../../src/core/drift';
 import { initialPoints } from '../../src/core/init';
 import { findPreset } from '../../src/core/presets';
+import { countAbsorbed } from '../../src/core/run/summary';
 import { toExponential } from '../../src/core/schedule';
 import { TrajectoryEngine } from '../../src/gpu/engine';
+import { METRIC_STRUCT, structLayout } from '../../src/gpu/layout';
 import { GapReducer } from '../../src/gpu/reduce';
 import { gpuOrSkip } from './gpuTestUtils';
 
@@ -23,8 +25,11 @@ describe.skipIf(!ctx)('GPU drift reductions', () => {
     engine.advance(steps);
     const gpu = await reducer.summarize();
     const snap = await engine.readState();
-    // Independent reference: sort the read-back gaps on the CPU.
-    const cpu = summarizeGaps(snap.gap, snap.divergenceStep, snap.overflowStep);
+    // Independent reference: sort the read-back gaps on the CPU; count the absorbed runs.
+    const cpu = {
+      ...summarizeGaps(snap.gap, snap.divergenceStep, snap.overflowStep),
+      absorbed: countAbsorbed(snap.wdAbsorbedStep, snap.expAbsorbedStep),
+    };
     expect(gpu).toEqual(cpu);
     reducer.destroy();
     engine.destroy();
@@ -50,6 +55,74 @@ describe.skipIf(!ctx)('GPU drift reductions', () => {
     console.log('[reduce] all overflowed:', JSON.stringify(s));
     expect(s?.overflowed).toBe(3000);
     expect(Number.isNaN(s?.angleGap.median)).toBe(true);
+  });
+
+  it('counts the runs the kernel finds absorbed (single-well, a start exactly on the minimum ray)', async () => {
+    if (!ctx) return;
+    const engine = await TrajectoryEngine.create(ctx, {
+      precision: 'f32',
+      loss: findPreset('single-well')!.loss,
+      schedule: toExponential({ lr: 0.1, weightDecay: 0.05, momentum: 0, milestones: [], lrDecay: 1 }),
+      tolerance: 1e-3,
+      points: new Float64Array([1, 1, -0.7, 0.7, 0.9, 0.2]),
+    });
+    const reducer = await GapReducer.create(ctx, engine.metrics, engine.count);
+    engine.advance(300);
+    const gpu = await reducer.summarize();
+    const snap = await engine.readState();
+    console.log(`[reduce] single-well (1, 1): absorbed ${JSON.stringify(gpu.absorbed)}`);
+    expect(gpu.absorbed).toEqual(countAbsorbed(snap.wdAbsorbedStep, snap.expAbsorbedStep));
+    // (1, 1): f' is exactly 0 on the ray, so both of its runs are absorbed (issue 12).
+    expect([snap.wdAbsorbedStep[0], snap.expAbsorbedStep[0]]).toEqual([0, 0]);
+    expect(gpu.absorbed.wd).toBeGreaterThanOrEqual(1);
+    expect(gpu.absorbed.exp).toBeGreaterThanOrEqual(1);
+    reducer.destroy();
+    engine.destroy();
+  });
+
+  it('counts absorbed weight-decay and exponential runs apart (metrics written directly)', async () => {
+    // Hand-made metrics, so the counts are exercised whatever the kernel detects: trajectory i has its
+    // weight-decay run absorbed (since step i % 50) when i % 7 == 0, its exponential run when i % 5 == 0.
+    if (!ctx) return;
+    const { device } = ctx;
+    const n = 3000;
+    const layout = structLayout(METRIC_STRUCT, 'f32');
+    const bytes = new DataView(new ArrayBuffer(n * layout.size));
+    const o = layout.offsets;
+    const wd = new Int32Array(n);
+    const ex = new Int32Array(n);
+    const gap = new Float32Array(n);
+    const div = new Int32Array(n);
+    const ovf = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const b = i * layout.size;
+      gap[i] = ((i * 7919) % 1000) / 1000;
+      div[i] = i % 3 === 0 ? i % 100 : -1;
+      wd[i] = i % 7 === 0 ? i % 50 : -1;
+      ex[i] = i % 5 === 0 ? i % 50 : -1;
+      bytes.setFloat32(b + o.gap, gap[i], true);
+      for (const [f, v] of [
+        ['divergence_step', div[i]],
+        ['overflow_step', -1],
+        ['crossing_step', -1],
+        ['wd_absorbed_step', wd[i]],
+        ['exp_absorbed_step', ex[i]],
+        ['underflow_step', -1],
+      ] as const)
+        bytes.setInt32(b + o[f], v, true);
+    }
+    const metrics = device.createBuffer({
+      label: 'hand-made metrics',
+      size: bytes.byteLength,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+    device.queue.writeBuffer(metrics, 0, bytes.buffer);
+    const reducer = await GapReducer.create(ctx, metrics, n);
+    const gpu = await reducer.summarize();
+    expect(gpu.absorbed).toEqual({ wd: Math.ceil(n / 7), exp: n / 5 });
+    expect(gpu).toEqual({ ...summarizeGaps(gap, div, ovf), absorbed: countAbsorbed(wd, ex) });
+    reducer.destroy();
+    metrics.destroy();
   });
 
   it('a reduction that ignored the rank refinement would be caught (test of the test)', () => {

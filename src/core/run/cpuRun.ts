@@ -65,6 +65,8 @@ export function simulateCpu<T>(
           rec.ex[2 * next + 1] = frozen ? Number.NaN : A.toNumber(s.ex.y);
           if (rec.exScaleLog2) rec.exScaleLog2[next] = s.scaleExp;
           if (rec.wdScaleLog2) rec.wdScaleLog2[next] = s.wdScaleExp;
+          if (rec.wdAbsorbedAt) rec.wdAbsorbedAt[next] = s.wdAbsorbedStep ?? -1;
+          if (rec.expAbsorbedAt) rec.expAbsorbedAt[next] = s.expAbsorbedStep ?? -1;
         }
         rec.gap[next] = integrator.angleGap(s);
         next++;

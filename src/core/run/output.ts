@@ -33,6 +33,9 @@ export interface TrajectoryRecord {
   exScaleLog2?: Float64Array;
   /** Per sample: the weight-decay run's renormalisation exponent: the true w_t is 2^Kw·wd (absent: 0). */
   wdScaleLog2?: Float64Array;
+  /** Per sample: start of the absorbed streak in progress at that step, −1 for none (what lab.stats counts). */
+  wdAbsorbedAt?: Float64Array;
+  expAbsorbedAt?: Float64Array;
 }
 
 /** A record for trajectory i of interleaved `points`, with room for `samples` samples. */
@@ -50,6 +53,8 @@ export function emptyRecord(points: Float64Array, i: number, samples: number): T
     gap: new Float64Array(samples),
     exScaleLog2: new Float64Array(samples),
     wdScaleLog2: new Float64Array(samples),
+    wdAbsorbedAt: new Float64Array(samples).fill(-1),
+    expAbsorbedAt: new Float64Array(samples).fill(-1),
   };
 }
 

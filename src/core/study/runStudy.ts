@@ -6,6 +6,8 @@
  * subset's trajectories are ever sampled per step, and only as two Float64Arrays per run.
  * Pure apart from the runner: no files, no console.
  */
+
+import { DF64_STATE_BITS } from '../arith';
 import { resolveLoss } from '../config/resolve';
 import type { ExperimentConfig, Precision } from '../config/types';
 import { initialPoints } from '../init';
@@ -62,12 +64,15 @@ export function precisionConfig(
   return { ...base, init: { points } };
 }
 
-/** df64's measured bits (the weakest of add/mul/div/sqrt) from a run output's probe, when present. */
+/**
+ * df64's bits from a run output's probe, when present: the weakest of add/mul/div/sqrt, and at most the
+ * DF64_STATE_BITS its stored positions keep.
+ */
 export function probeBits(probe: unknown): number | null {
   const bits = (probe as { bits?: Record<string, unknown> } | undefined)?.bits;
   if (!bits || typeof bits !== 'object') return null;
   const vals = Object.values(bits).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  return vals.length === 0 ? null : Math.min(...vals);
+  return vals.length === 0 ? null : Math.min(DF64_STATE_BITS, ...vals);
 }
 
 /** The bits an mp run output says it ran at (runners that ignore `extra.bits` are caught by this). */

@@ -1,10 +1,18 @@
+import { DD_STATE_BITS, DF64_STATE_BITS } from '../arith';
 /** The shape of a precision study (`scaleinv-lab study`): what study.json holds. */
 import type { DivergenceCause } from '../cause';
 import type { ExperimentConfig, Precision } from '../config/types';
 import type { LineFit } from './stats';
 
 /** Nominal significand bits; df64's are replaced by the probe's measurement when there is one. */
-export const NOMINAL_BITS: Record<Precision, number> = { f32: 24, df64: 46, f64: 53, dd: 106, mp: 256 };
+/** dd and df64: the bits their stored positions keep (DD_STATE_BITS, DF64_STATE_BITS), see docs/numerics.md. */
+export const NOMINAL_BITS: Record<Precision, number> = {
+  f32: 24,
+  df64: DF64_STATE_BITS,
+  f64: 53,
+  dd: DD_STATE_BITS,
+  mp: 256,
+};
 
 export const BACKEND_OF: Record<Precision, 'cpu' | 'gpu'> = {
   f32: 'gpu',
