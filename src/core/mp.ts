@@ -105,9 +105,17 @@ export function mpArith(bits: number = MP_DEFAULT_BITS): MpArith {
     // One correctly rounded multiplication by the exact 2^e (not exact: see the header).
     scale2: (a, e) => a.times(exactPow2(D, e)),
     isZero: (a) => a.isZero(),
+    // Stored positions keep MP_STATE_GUARD_DIGITS fewer digits than the operations (docs/numerics.md, "Why
+    // df64 and dd were absorbed"): at full width a converging run lands on points where the computed
+    // gradient is exactly 0, which exact arithmetic never reaches (seed-wells, λ 0.05: 9 of 24 starts at
+    // full width, 0 with 2 digits fewer).
+    roundState: (a) => a.toSignificantDigits(digits - MP_STATE_GUARD_DIGITS, Decimal.ROUND_HALF_EVEN),
     zero: new D(0),
   };
 }
+
+/** Decimal digits a stored mp position gives up against its operations (about 6.6 bits). */
+export const MP_STATE_GUARD_DIGITS = 2;
 
 const LOG2_10 = Math.log2(10);
 
