@@ -18,6 +18,7 @@ import {
   NEVER_DIVERGED_RGB,
   OVERFLOWED_RGB,
 } from '../render/divergenceMap';
+import { el } from './dom';
 
 export type { DriftHistogram, DriftSeries };
 
@@ -44,17 +45,6 @@ const positiveOrNull = (a: ArrayLike<number>) =>
 const isPow10 = (v: number) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
 const fmtGap = (v: number) =>
   Number.isNaN(v) ? '–' : v >= 0.01 && v < 100 ? `${+v.toPrecision(3)}` : v.toExponential(1);
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  cls: string,
-  parent: HTMLElement,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  e.className = cls;
-  parent.append(e);
-  return e;
-}
 
 export class DriftPanel {
   private readonly root: HTMLElement;

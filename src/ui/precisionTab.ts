@@ -12,6 +12,7 @@ import { DEFAULT_DD_SUBSET, type PrecisionStudyResult, type StudyProgress } from
 import { PRECISIONS, type Precision } from '../core/config/types';
 import { studyToCsv } from '../core/study/csv';
 import { studySummaryTable } from '../core/study/table';
+import { el } from './dom';
 import { download } from './download';
 import { drawStudyCharts, studyPng } from './precisionCharts';
 import { StudyTable } from './studyTable';
@@ -27,14 +28,6 @@ export interface PrecisionTabDeps {
   onHighlight(index: number | null): void;
   /** File name stem for the exports (default "study"). */
   fileStem?: () => string;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, parent: HTMLElement, text = '') {
-  const e = document.createElement(tag);
-  e.className = cls;
-  if (text) e.textContent = text;
-  parent.append(e);
-  return e;
 }
 
 export class PrecisionTab {

@@ -16,16 +16,9 @@ import {
 import type { StudyResult } from '../core/study/types';
 import { causeRgb } from '../render/cause';
 import { rgbCss } from '../render/colormap';
+import { el } from './dom';
 
 const PAGE_SIZE = 50;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, parent: HTMLElement, text = '') {
-  const e = document.createElement(tag);
-  e.className = cls;
-  if (text) e.textContent = text;
-  parent.append(e);
-  return e;
-}
 
 export class StudyTable {
   private readonly table: HTMLTableElement;

@@ -3,7 +3,7 @@
  * raw per-sample states go in, projections and log-norms are derived here once.
  */
 
-import { type DivergenceCause, divergenceCause } from '../cause';
+import { type CauseEvents, type DivergenceCause, divergenceCause } from '../cause';
 import type { ExperimentConfig, NumericsConfig, Precision } from '../config/types';
 import { ddToNumber } from '../dd';
 import { LEGACY_NUMERICS } from '../integrator';
@@ -15,17 +15,12 @@ import { type SampleSummary, summarizeSamples } from './summary';
  * Raw samples of one trajectory: interleaved (x, y) pairs, NaN where a run has overflowed. `ex` holds the
  * exponential run as stored (renormalised); its true value is 2^exScaleLog2[j]·ex (docs/numerics.md).
  */
-export interface TrajectoryRecord {
+/**
+ * The events (CauseEvents, src/core/cause.ts): divergence, overflow, and optionally the crossing step, the
+ * first step of each run's final absorbed streak and the first underflow to zero; absent or null: none.
+ */
+export interface TrajectoryRecord extends CauseEvents {
   init: [number, number];
-  divergenceStep: number | null;
-  overflowStep: number | null;
-  /** Instability-crossing step (docs/numerics.md); absent or null: none. */
-  crossingStep?: number | null;
-  /** First step of the final streak in which the run sits at an exact floating-point stationary point. */
-  wdAbsorbedStep?: number | null;
-  expAbsorbedStep?: number | null;
-  /** First step at which a position component of either run rounded to exactly zero from non-zero. */
-  underflowStep?: number | null;
   wd: Float64Array;
   ex: Float64Array;
   gap: Float64Array;
