@@ -85,6 +85,27 @@ fn f32_pow2_scale3(a: f32, e: i32) -> f32 {
 }
 
 // ±0 (in df64 both parts). Results are never subnormal here (GPUs flush them; so does the CPU mirror).
+// The exact scalings a step applies, as three powers of two each (src/core/arith.ts pow2Chunks, the mirror's
+// order): 2^−2Kw on the weight-decay run's gradient, 2^J on η̃·ṽ. Kw and J only change in renormalize(), so the
+// factors are made there (once per group of steps) instead of in every step.
+var<private> wd_gscale: vec3<f32>;
+var<private> lr_scale: vec3<f32>;
+
+fn pow2_chunks(e: i32) -> vec3<f32> {
+  let e1 = clamp(e, -120, 120);
+  let e2 = clamp(e - e1, -120, 120);
+  let e3 = clamp(e - e1 - e2, -120, 120);
+  return vec3<f32>(pow2(e1), pow2(e2), pow2(e3));
+}
+
+fn update_scales(s: Trajectory) {
+  wd_gscale = pow2_chunks(-2 * s.wd_scale_exp);
+  lr_scale = pow2_chunks(s.lr_exp);
+}
+
+fn r_scale_by(a: R, f: vec3<f32>) -> R { return a * f.x * f.y * f.z; }
+fn f32_scale_by(a: f32, f: vec3<f32>) -> f32 { return a * f.x * f.y * f.z; }
+
 fn r_is_zero(a: R) -> bool { return r_exponent_bits(a) == 0u; }
 
 // The shift that brings a value whose larger |component| is `big` back into the band, or 0 (also for 0).
@@ -126,6 +147,7 @@ fn renormalize(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t: u32) {
   (*s).wd_vx = (*s).wd_vx * pow2(-kw);
   (*s).wd_vy = (*s).wd_vy * pow2(-kw);
   (*s).wd_scale_exp += kw;
+  update_scales(*s);
 }
 
 // Start of the current streak of a condition that held at state t: kept, started at t, or cleared (−1).
@@ -152,11 +174,10 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   let uy = r_mul((*s).wd_y, inv);
   // The stored run is 2^−Kw·(w, v), so the gradient term carries 2^−2Kw (exact: 1 while Kw = 0).
   let fd = f_prime_second(ux, uy);
-  let gscale = -2 * (*s).wd_scale_exp;
-  let gs = r_pow2_scale3(r_mul(fd.fp, inv), gscale);
+  let gs = r_scale_by(r_mul(fd.fp, inv), wd_gscale);
   let g = R2(r_neg(r_mul(uy, gs)), r_mul(ux, gs));
   let crosses = ((*m).crossing_step < 0) &
-                (f32_pow2_scale3(r_to_f32(eta) * fd.fpp, gscale) > 2.0 * r_to_f32(r2));
+                (f32_scale_by(r_to_f32(eta) * fd.fpp, wd_gscale) > 2.0 * r_to_f32(r2));
   (*m).crossing_step = select((*m).crossing_step, t1 - 1, crosses);
   (*m).wd_absorbed_step = streak((*m).wd_absorbed_step, r_is_zero(g.x) & r_is_zero(g.y), t1 - 1);
   let wx0 = (*s).wd_x;
@@ -178,8 +199,8 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   let still = r_is_zero(h.x) & r_is_zero(h.y) & r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy);
   (*m).exp_absorbed_step = select((*m).exp_absorbed_step, streak((*m).exp_absorbed_step, still, t1 - 1), live);
   // η̃·ṽ as (lr·ṽ)·2^J: the same rounding, with η̃'s exponent held apart (exact: ×1 while J = 0).
-  n.ex_x = r_round_state(r_sub(n.ex_x, r_pow2_scale3(r_mul(n.lr, n.ex_vx), n.lr_exp)));
-  n.ex_y = r_round_state(r_sub(n.ex_y, r_pow2_scale3(r_mul(n.lr, n.ex_vy), n.lr_exp)));
+  n.ex_x = r_round_state(r_sub(n.ex_x, r_scale_by(r_mul(n.lr, n.ex_vx), lr_scale)));
+  n.ex_y = r_round_state(r_sub(n.ex_y, r_scale_by(r_mul(n.lr, n.ex_vy), lr_scale)));
   if (switching) {
     // Phase switch: move the buffer onto the new phase's change of variables, then rescale η̃ (whose true
     // value is lr·2^J, so κ/η̃ carries 2^−J).
@@ -259,6 +280,7 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (params.lr_mode == 1u && m.overflow_step < 0) {
     s.lr = r_pow2_scale3(params.lr_t0, params.lr_t0_exp - 2 * s.scale_exp - s.lr_exp);
   }
+  update_scales(s);
 
   // Single steps up to a multiple of STEPS_PER_GROUP, whole groups, then the single steps left, the last of
   // which may switch phase. Groups start at multiples of STEPS_PER_GROUP, which divides RENORM_EVERY, so
