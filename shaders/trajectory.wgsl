@@ -85,11 +85,10 @@ fn f32_pow2_scale3(a: f32, e: i32) -> f32 {
 }
 
 // ±0 (in df64 both parts). Results are never subnormal here (GPUs flush them; so does the CPU mirror).
-// The exact scalings a step applies, as three powers of two each (src/core/arith.ts pow2Chunks, the mirror's
-// order): 2^−2Kw on the weight-decay run's gradient, 2^J on η̃·ṽ. Kw and J only change in renormalize(), so the
-// factors are made there (once per group of steps) instead of in every step.
+// The exact scaling a step applies to the weight-decay run's gradient, 2^−2Kw, as three powers of two
+// (src/core/arith.ts pow2Chunks, the mirror's order). Kw only changes in renormalize(), so the factors are
+// made there (once per group of steps) instead of in every step.
 var<private> wd_gscale: vec3<f32>;
-var<private> lr_scale: vec3<f32>;
 
 fn pow2_chunks(e: i32) -> vec3<f32> {
   let e1 = clamp(e, -120, 120);
@@ -100,7 +99,6 @@ fn pow2_chunks(e: i32) -> vec3<f32> {
 
 fn update_scales(s: Trajectory) {
   wd_gscale = pow2_chunks(-2 * s.wd_scale_exp);
-  lr_scale = pow2_chunks(s.lr_exp);
 }
 
 fn r_scale_by(a: R, f: vec3<f32>) -> R { return a * f.x * f.y * f.z; }
@@ -122,8 +120,9 @@ fn pow2(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
 // otherwise every shift is 0 and the multiplications by 1 change nothing:
 // - a live exponential run whose larger |component| has left the band: w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^−2k η̃,
 //   K += k;
-// - then lr's own exponent moves into J when lr leaves the band (η̃ = lr·2^J), so that η̃ never overflows
-//   when w̃ stops growing (an absorbed or stuck run);
+// - an absorbed exponential run (ṽ exactly 0, w̃ a fixed point, so η̃ is not used): lr's own exponent
+//   moves into J when lr leaves the band (η̃ = lr·2^J), so that η̃ never overflows however long it stays
+//   absorbed; GPUs flush subnormals, so a decaying buffer does reach 0 (src/core/integrator.ts);
 // - the weight-decay run: w ← 2^−k w, v ← 2^−k v, Kw += k (its gradient picks up 2^−2Kw in step()), so that
 //   a run shrinking for ever (an absorbed one) never underflows into 0/0.
 fn renormalize(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t: u32) {
@@ -137,7 +136,8 @@ fn renormalize(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t: u32) {
   (*s).lr = (*s).lr * pow2(-2 * k);
   (*s).scale_exp += k;
 
-  let j = select(0, band_shift(abs(r_to_f32((*s).lr))), due);
+  let frozen = due & ((*m).exp_absorbed_step >= 0) & r_is_zero((*s).ex_vx) & r_is_zero((*s).ex_vy);
+  let j = select(0, band_shift(abs(r_to_f32((*s).lr))), frozen);
   (*s).lr = (*s).lr * pow2(-j);
   (*s).lr_exp += j;
 
@@ -198,9 +198,9 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   // Absorbed: w̃ − η̃·0 = w̃ exactly, so the next step sees the same w̃ and again a zero gradient.
   let still = r_is_zero(h.x) & r_is_zero(h.y) & r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy);
   (*m).exp_absorbed_step = select((*m).exp_absorbed_step, streak((*m).exp_absorbed_step, still, t1 - 1), live);
-  // η̃·ṽ as (lr·ṽ)·2^J: the same rounding, with η̃'s exponent held apart (exact: ×1 while J = 0).
-  n.ex_x = r_round_state(r_sub(n.ex_x, r_scale_by(r_mul(n.lr, n.ex_vx), lr_scale)));
-  n.ex_y = r_round_state(r_sub(n.ex_y, r_scale_by(r_mul(n.lr, n.ex_vy), lr_scale)));
+  // J ≠ 0 only while ṽ = 0 (renormalize() and the switch below), so lr·ṽ needs no 2^J here.
+  n.ex_x = r_round_state(r_sub(n.ex_x, r_mul(n.lr, n.ex_vx)));
+  n.ex_y = r_round_state(r_sub(n.ex_y, r_mul(n.lr, n.ex_vy)));
   if (switching) {
     // Phase switch: move the buffer onto the new phase's change of variables, then rescale η̃ (whose true
     // value is lr·2^J, so κ/η̃ carries 2^−J).
@@ -208,6 +208,18 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
     n.ex_vx = r_add(n.ex_vx, r_mul(kk, n.ex_x));
     n.ex_vy = r_add(n.ex_vy, r_mul(kk, n.ex_y));
     n.lr = r_mul(n.lr, params.switch_factor);
+    // An absorbed run knocked off its fixed point (momentum carries the new buffer): J goes back into the
+    // joint scaling (src/core/integrator.ts mergeLrExp).
+    if ((n.lr_exp != 0) & !r_is_zero(gamma) & !(r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy))) {
+      let k = (n.lr_exp + select(0, 1, n.lr_exp > 0)) / 2;
+      n.ex_x = r_pow2_scale3(n.ex_x, -k);
+      n.ex_y = r_pow2_scale3(n.ex_y, -k);
+      n.ex_vx = r_pow2_scale3(n.ex_vx, k);
+      n.ex_vy = r_pow2_scale3(n.ex_vy, k);
+      n.lr = r_pow2_scale3(n.lr, n.lr_exp - 2 * k);
+      n.scale_exp += k;
+      n.lr_exp = 0;
+    }
   } else {
     n.lr = r_mul(n.lr, params.growth);
   }
@@ -218,6 +230,10 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
   (*s).ex_vx = select((*s).ex_vx, n.ex_vx, live);
   (*s).ex_vy = select((*s).ex_vy, n.ex_vy, live);
   (*s).lr = select((*s).lr, n.lr, live);
+  if (switching) {
+    (*s).scale_exp = select((*s).scale_exp, n.scale_exp, live);
+    (*s).lr_exp = select((*s).lr_exp, n.lr_exp, live);
+  }
 
   let overflows = live & select(any_non_finite_after_step(*s), any_non_finite(*s), switching);
   (*m).overflow_step = select((*m).overflow_step, t1, overflows);

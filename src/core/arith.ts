@@ -38,6 +38,12 @@ export interface Arith<T> {
    * storage holds more (docs/numerics.md, "Why df64 and dd were absorbed"); absent: every bit is kept.
    */
   roundState?(a: T): T;
+  /**
+   * Whether results below the smallest normal number are flushed to zero (the float32 mirror, as GPUs do).
+   * Then a decaying buffer reaches exactly 0; with gradual underflow it can stick at a subnormal value, which
+   * changes how the integrator keeps η̃ in range (src/core/integrator.ts renormalize()).
+   */
+  readonly flushesSubnormals?: boolean;
   readonly zero: T;
 }
 
@@ -93,6 +99,7 @@ export function fr(x: number): number {
 export const F32: Arith<number> = {
   name: 'f32',
   mantissaBits: 24,
+  flushesSubnormals: true,
   fromDD: (x) => fr(ddToF32(x)),
   from: (x) => fr(x),
   toNumber: (a) => a,

@@ -108,6 +108,8 @@ export class Integrator<T> {
   private readonly closed: ClosedFormRate | null;
   private readonly rateMant: T[] = [];
   private readonly rateExp: number[] = [];
+  /** The format flushes subnormal results (float32 mirror, the kernel's formats): see renormalize(). */
+  private readonly flushing: boolean;
 
   constructor(
     readonly A: Arith<T>,
@@ -127,6 +129,7 @@ export class Integrator<T> {
     this.two = A.from(2);
     this.tan2Tol = A.from(Math.tan(tolerance) ** 2);
     this.closed = this.numerics.lrMode === 'closedForm' ? new ClosedFormRate(schedule) : null;
+    this.flushing = A.flushesSubnormals === true;
   }
 
   init(x0: number, y0: number): TrajectoryState<T> {
@@ -199,8 +202,7 @@ export class Integrator<T> {
       // Absorbed: w̃ − η̃·0 = w̃ exactly, so the next step sees the same w̃ and again a zero gradient.
       const still = A.isZero(hx) && A.isZero(hy) && A.isZero(e.vx) && A.isZero(e.vy);
       s.expAbsorbedStep = still ? (s.expAbsorbedStep ?? s.t) : null;
-      // η̃·ṽ as (lr·ṽ)·2^J: the same rounding as η̃·ṽ, with η̃'s exponent held apart so that η̃ itself
-      // never overflows (a run whose w̃ stands still while η̃ grows for ever).
+      // η̃·ṽ = (lr·ṽ)·2^J: the same rounding as η̃·ṽ, with η̃'s exponent held apart (renormalize()).
       e.x = this.keep(A.sub(e.x, this.lrTimes(s, e.vx)));
       e.y = this.keep(A.sub(e.y, this.lrTimes(s, e.vy)));
       if (switching) {
@@ -211,6 +213,11 @@ export class Integrator<T> {
         e.vx = A.add(e.vx, A.mul(k, e.x));
         e.vy = A.add(e.vy, A.mul(k, e.y));
         s.lr = A.mul(s.lr, next.switchFactor);
+        // Flushing formats hold J only while the run is absorbed: one knocked off its fixed point (momentum
+        // carries the new buffer into the next step) takes J back into the joint scaling.
+        if (this.flushing && s.lrExp !== 0 && !A.isZero(gamma) && !(A.isZero(e.vx) && A.isZero(e.vy))) {
+          this.mergeLrExp(s);
+        }
       } else {
         s.lr = A.mul(s.lr, ph.growth);
       }
@@ -233,6 +240,11 @@ export class Integrator<T> {
    * later rounding unchanged, since ∇L(2^−k w̃) = 2^k ∇L(w̃) exactly in binary floating point. Then lr's own
    * exponent moves into J when lr leaves the band: keyed to |w̃| alone, the first rescaling cannot keep η̃
    * in range when w̃ stops growing (an absorbed or stuck run), since its invariant is η̃/|w̃|².
+   * In a flushing format (the float32 mirror and the kernel) that is only done while the run is absorbed
+   * (ṽ exactly 0, so η̃ is not used): the kernel then needs no per-step scaling, which costs ~25% of its f32
+   * speed on SwiftShader. With gradual underflow (f64, dd) a buffer decaying under momentum can stick at a
+   * subnormal and never reach 0 while η̃ grows (measured: γ 0.9, ηλ 0.001, step 31820 in f64), so there J
+   * moves whenever lr leaves the band and every update is scaled by 2^J.
    */
   private renormalize(s: TrajectoryState<T>): void {
     const A = this.A;
@@ -246,7 +258,8 @@ export class Integrator<T> {
       s.lr = A.scale2(s.lr, -2 * k);
       s.scaleExp += k;
     }
-    const j = bandShift(A, s.lr, A.zero);
+    const absorbed = s.expAbsorbedStep !== null && A.isZero(e.vx) && A.isZero(e.vy);
+    const j = this.flushing && !absorbed ? 0 : bandShift(A, s.lr, A.zero);
     if (j !== 0) {
       s.lr = A.scale2(s.lr, -j);
       s.lrExp += j;
@@ -273,7 +286,26 @@ export class Integrator<T> {
 
   private lrTimes(s: TrajectoryState<T>, v: T): T {
     const p = this.A.mul(s.lr, v);
-    return s.lrExp === 0 ? p : this.A.scale2(p, s.lrExp);
+    // Flushing formats: J ≠ 0 only while ṽ = 0 (renormalize(), mergeLrExp()), so p is 0 and 2^J changes nothing.
+    return s.lrExp === 0 || this.flushing ? p : this.A.scale2(p, s.lrExp);
+  }
+
+  /**
+   * J back into the joint scaling: w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^(J−2k) η̃, K += k with k = ⌈J/2⌉. If w̃
+   * cannot be that small in the format, the effective step η̃/|w̃|² is out of its range, and the underflow to
+   * zero is reported as such.
+   */
+  private mergeLrExp(s: TrajectoryState<T>): void {
+    const A = this.A;
+    const e = s.ex;
+    const k = Math.ceil(s.lrExp / 2);
+    e.x = A.scale2(e.x, -k);
+    e.y = A.scale2(e.y, -k);
+    e.vx = A.scale2(e.vx, k);
+    e.vy = A.scale2(e.vy, k);
+    s.lr = A.scale2(s.lr, s.lrExp - 2 * k);
+    s.scaleExp += k;
+    s.lrExp = 0;
   }
 
   /** η̃_t·2^−2K from the closed form: rounded once into the format, then scaled exactly. */
