@@ -320,7 +320,11 @@ fn step_trajectories(@builtin(global_invocation_id) gid: vec3<u32>) {
 
   if (m.overflow_step < 0) {
     let cd = cross_dot(s);
-    m.gap = abs(atan2(r_to_f32(cd.x), r_to_f32(cd.y)));
+    // Two runs on the same axis (a component flushed to ±0) give cross = ±0; SwiftShader's atan2(−0, x > 0)
+    // returns π there (measured, double-well in f32), so an exact zero cross product with dot > 0 is a gap of 0.
+    let c = r_to_f32(cd.x);
+    let d = r_to_f32(cd.y);
+    m.gap = select(abs(atan2(c, d)), 0.0, (c == 0.0) & (d > 0.0));
   } else {
     m.gap = -1.0; // no gap once a run has overflowed (NaN constants are not expressible in WGSL)
   }
