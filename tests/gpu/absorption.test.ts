@@ -127,7 +127,9 @@ describe.skipIf(!ctx)('absorbed runs and range on the GPU (f32 kernel vs the CPU
     expectSameAsMirror(g, cpu);
     // Both runs on the axis: cross is ±0 and the gap is 0 (SwiftShader's atan2(−0, x > 0) gave π here).
     const integ = new Integrator(F32, loss, toExponential(o), TOL, RENORM);
-    cpu.forEach((s, i) => expect(Math.abs(g.gap[i] - integ.angleGap(s)), `gap ${i}`).toBeLessThan(1e-5));
+    for (const [i, s] of cpu.entries()) {
+      expect(Math.abs(g.gap[i] - integ.angleGap(s)), `gap ${i}`).toBeLessThan(1e-5);
+    }
   });
 
   it('10^5 steps of absorbed runs (λ 0.1): no overflow, the weight-decay run renormalised, η̃’s exponent apart', async () => {
