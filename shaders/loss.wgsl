@@ -1,4 +1,4 @@
-// The scale-invariant loss L(w) = f(θ), f(θ) = Σ a_k cos kθ + b_k sin kθ (MATH.md §1), in the real type R.
+// The scale-invariant loss L(w) = f(θ), f(θ) = Σ a_k cos kθ + b_k sin kθ (docs/math.md §1), in the real type R.
 // Prepended by the host: the real type and `fn f_prime(ux: R, uy: R) -> R`, generated for the loss at hand
 // by src/gpu/lossSource.ts (harmonics through complex powers of u = w/|w|, no trigonometric calls).
 

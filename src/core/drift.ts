@@ -1,4 +1,4 @@
-/** Drift metrics between the two equivalent runs (MATH.md §4) and their summaries over trajectories. */
+/** Drift metrics between the two equivalent runs (docs/math.md §4) and their summaries over trajectories. */
 
 /** δ = |atan2(cross, dot)| between two directions; never a difference of two atan2 values. */
 export function angleGap(wx: number, wy: number, px: number, py: number): number {

@@ -206,7 +206,7 @@ export class Integrator<T> {
       e.x = this.keep(A.sub(e.x, this.lrTimes(s, e.vx)));
       e.y = this.keep(A.sub(e.y, this.lrTimes(s, e.vy)));
       if (switching) {
-        // Move the buffer onto the new phase's change of variables, then rescale η̃ (MATH.md §3). The true
+        // Move the buffer onto the new phase's change of variables, then rescale η̃ (docs/math.md §3). The true
         // η̃ is lr·2^J, so κ/η̃ carries 2^−J.
         let k = A.div(next.kappa, s.lr);
         if (s.lrExp !== 0) k = A.scale2(k, -s.lrExp);
@@ -377,7 +377,7 @@ export class Integrator<T> {
     return A.toNumber(A.mul(cross, cross)) > A.toNumber(A.mul(this.tan2Tol, A.mul(dot, dot)));
   }
 
-  /** Angle gap δ_t = |atan2(cross, dot)| between the two runs (MATH.md §4); NaN after an overflow. */
+  /** Angle gap δ_t = |atan2(cross, dot)| between the two runs (docs/math.md §4); NaN after an overflow. */
   angleGap(s: TrajectoryState<T>): number {
     if (s.overflowStep !== null) return Number.NaN;
     const [cross, dot] = this.crossDot(s);

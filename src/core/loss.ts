@@ -1,5 +1,5 @@
 /**
- * Scale-invariant losses in the plane, L(w) = f(θ) with f a trigonometric polynomial (MATH.md §1):
+ * Scale-invariant losses in the plane, L(w) = f(θ) with f a trigonometric polynomial (docs/math.md §1):
  *   f(θ) = Σ_{k=1..K} a_k cos kθ + b_k sin kθ.
  * Everything is evaluated through complex powers z^k = z^{k-1}·u of the unit vector u = w/|w|, with no
  * trigonometric calls, so that the same sequence of + − × runs in float32, df64, float64 and double-double.

@@ -1,5 +1,5 @@
 /**
- * Optimizer schedules and their exact exponential-learning-rate equivalents (MATH.md §2–§3).
+ * Optimizer schedules and their exact exponential-learning-rate equivalents (docs/math.md §2–§3).
  *
  * The weight-decay run uses PyTorch's SGD in buffer form with a piecewise-constant learning rate
  * (step decay at `milestones`). Its equivalent run has no weight decay and the learning rate
@@ -202,7 +202,7 @@ function powScaled(b: ScaledDD, n: number): ScaledDD {
 }
 
 /**
- * The closed form of the exponential run's rate, η̃_t = η_I/(c_t c_{t+1}) (MATH.md §2–§3), as
+ * The closed form of the exponential run's rate, η̃_t = η_I/(c_t c_{t+1}) (docs/math.md §2–§3), as
  * E_I·(α_I^−2)^(t−T_I) with E_I = η̃ at the start T_I of phase I, in double-double with a separate
  * exponent: ~100 correct bits at any t, never overflowing (η̃_t itself leaves float64's range for long runs).
  */

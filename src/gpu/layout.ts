@@ -35,7 +35,7 @@ export const PARAMS_STRUCT: StructSpec = {
     ['gamma', 'R'], // momentum
     ['growth', 'R'], // α^-2: per-step growth of η̃ inside the phase
     ['switch_factor', 'R'], // η̃ multiplier at the switch into the next phase
-    ['kappa', 'R'], // buffer correction at the switch (MATH.md §3)
+    ['kappa', 'R'], // buffer correction at the switch (docs/math.md §3)
     ['lr_t0', 'R'], // mantissa of η̃_{t0} in [1, 2), from the double-double closed form (lr_mode 1)
   ],
 };

@@ -1,5 +1,5 @@
 /**
- * Weight decay ⇔ exponential learning rate (MATH.md §2, Li & Arora 2020) in float64: the exponential run
+ * Weight decay ⇔ exponential learning rate (docs/math.md §2, Li & Arora 2020) in float64: the exponential run
  * projected back, c_t·w̃_t, must reproduce the weight-decay run w_t, and both must agree with the independent
  * 60-digit Decimal oracle. A deliberately broken schedule (ṽ_0 = 0 with momentum) must fail the measurement.
  */

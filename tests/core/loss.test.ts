@@ -1,5 +1,5 @@
 /**
- * The scale-invariant loss (MATH.md §1): Lemma 1 on random points, and f, f', f'', ∇L of the code (complex
+ * The scale-invariant loss (docs/math.md §1): Lemma 1 on random points, and f, f', f'', ∇L of the code (complex
  * powers of the unit vector) against the independent Decimal oracle (atan2, cos kθ, sin kθ at 60 digits).
  *
  * Error model (u = 2^-53): the unit vector costs ~2u, each complex multiplication z^k = z^{k−1}·u another

@@ -184,9 +184,9 @@ describe('renormalisation is exact', () => {
   });
 });
 
-describe('overflow without renormalisation (MATH.md §5)', () => {
+describe('overflow without renormalisation (docs/math.md §5)', () => {
   // η̃_t = η α^−(2t+1) first exceeds the format's largest value at t > (ln MAX − ln η)/(2|ln α|) − ½;
-  // MATH.md's t ≈ ln MAX/(2|ln α|) drops the ln η and ½ terms.
+  // docs/math.md's t ≈ ln MAX/(2|ln α|) drops the ln η and ½ terms.
   const cases: [number, number][] = [
     [0.1, 1],
     [0.1, 0.5],
@@ -208,7 +208,7 @@ describe('overflow without renormalisation (MATH.md §5)', () => {
         while (s.overflowStep === null && s.t < 20_000) plain.step(s);
         console.log(
           `[numerics] ${A.name} lr ${lr} wd ${wd}: overflow at ${s.overflowStep}, closed form ${predicted.toFixed(2)} ` +
-            `(MATH.md's ln MAX/(2|ln α|) = ${(Math.log(max) / (2 * Math.abs(Math.log(alpha)))).toFixed(1)})`,
+            `(docs/math.md's ln MAX/(2|ln α|) = ${(Math.log(max) / (2 * Math.abs(Math.log(alpha)))).toFixed(1)})`,
         );
         expect(Math.abs((s.overflowStep ?? 0) - Math.ceil(predicted))).toBeLessThanOrEqual(1);
         // With renormalisation the same run goes on, finite, three times as long.

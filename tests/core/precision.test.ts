@@ -1,5 +1,5 @@
 /**
- * Precision of the reference integrators (MATH.md §5).
+ * Precision of the reference integrators (docs/math.md §5).
  *
  * (1) A run that becomes unstable: weight decay shrinks |w| until the effective step η/|w|² destabilises the
  * minimum the run sits in; from then on every rounding difference grows geometrically. float64 visibly drifts

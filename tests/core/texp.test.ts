@@ -1,5 +1,5 @@
 /**
- * Step decay and its tapered exponential schedule (TEXP, MATH.md §3). Weight-decay run with the learning
+ * Step decay and its tapered exponential schedule (TEXP, docs/math.md §3). Weight-decay run with the learning
  * rate multiplied by 0.3 at steps 60 and 120; the exponential run, projected back by c_t, must reproduce it,
  * and both must agree with the Decimal oracle, whose buffer correction at a switch T,
  *   ṽ_T ← ṽ_T + c_T² (p_{I−1} − p_I) w̃_T,  p_I = (1 − α_I)/(η_I α_I),

@@ -342,7 +342,7 @@ describe.skipIf(!ctx)('overflow of the exponential run', () => {
     });
   }
 
-  // Regression (was a known bug): df64's exponent range is float32's (MATH.md §5), so η̃ overflows at the
+  // Regression (was a known bug): df64's exponent range is float32's (docs/math.md §5), so η̃ overflows at the
   // same step as in f32. With the split TwoProd (the one chosen on SwiftShader), df_split computed 4097·a,
   // which overflows once |a| > 2^128/4097 ≈ 2^116; the split then gave inf − inf = NaN about 18.6 steps
   // early (step 180–181 instead of 199 for lr 1, weightDecay 0.2). df_split now pre-scales large inputs.

@@ -1,5 +1,5 @@
 /**
- * Independent high-precision reference for the scale-invariance playground (MATH.md §1–§3), in decimal.js
+ * Independent high-precision reference for the scale-invariance playground (docs/math.md §1–§3), in decimal.js
  * at 60 significant digits.
  *
  * Deliberately independent of src/core (types only are imported):

@@ -33,7 +33,7 @@ export type InitSpec =
 export type LrMode = 'recurrence' | 'closedForm';
 export const LR_MODES: readonly LrMode[] = ['recurrence', 'closedForm'];
 
-/** Numerical choices of the exponential run (MATH.md §5, docs/numerics.md). */
+/** Numerical choices of the exponential run (docs/math.md §5, docs/numerics.md). */
 export interface NumericsConfig {
   /** Exact power-of-two rescaling of w̃, ṽ and η̃ whenever |w̃| leaves the safe band. */
   renormalize: boolean;

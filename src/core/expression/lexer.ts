@@ -1,5 +1,5 @@
 /**
- * Tokenizer for the loss-expression language (a function of `theta`, see MATH.md §1), and the error type
+ * Tokenizer for the loss-expression language (a function of `theta`, see docs/math.md §1), and the error type
  * every stage throws. The lexer is the first line of defence: it only ever produces numbers, ASCII
  * identifiers, the five operators and parentheses, so nothing the user types can reach a property lookup.
  */

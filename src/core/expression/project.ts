@@ -1,5 +1,5 @@
 /**
- * Projection of an expression f(θ) onto the first K Fourier harmonics (the loss form of MATH.md §1):
+ * Projection of an expression f(θ) onto the first K Fourier harmonics (the loss form of docs/math.md §1):
  *   f(θ) ≈ a_0 + Σ_{k=1..K} a_k cos kθ + b_k sin kθ,
  * by a DFT on N equispaced samples θ_j = −π + 2πj/N. The mean a_0 is reported but dropped from the loss:
  * a constant does not change the gradient.

@@ -59,7 +59,7 @@ export interface TrajectoryOutput {
   overflowStep: number | null;
   /**
    * First step t whose update is taken with the weight-decay run's effective step η_t/|w_t|² above the
-   * stability threshold 2/f''(θ_t) (MATH.md §5, docs/numerics.md); null: never within the run.
+   * stability threshold 2/f''(θ_t) (docs/math.md §5, docs/numerics.md); null: never within the run.
    */
   crossingStep: number | null;
   /**

@@ -1,5 +1,5 @@
 /**
- * Finite-time Lyapunov exponent of the weight-decay run from a perturbed twin (MATH.md §5).
+ * Finite-time Lyapunov exponent of the weight-decay run from a perturbed twin (docs/math.md §5).
  *
  * Two float64 weight-decay runs start at w0 and at w0 + 1e−12·|w0|·u⊥ (u⊥ the unit vector perpendicular
  * to w0). Perpendicular, because the loss is scale invariant and the drift the study measures is an angle:

@@ -99,7 +99,7 @@ export interface StudyAggregate {
   /** Median of the per-trajectory Lyapunov exponents (those with a window) over the common set. */
   lyapunovMedian: number | null;
   lyapunovCount: number;
-  /** ln 2/μ: the steps one extra bit should buy if divergence ≈ ln(tol/ε)/μ (MATH.md §5). */
+  /** ln 2/μ: the steps one extra bit should buy if divergence ≈ ln(tol/ε)/μ (docs/math.md §5). */
   predictedStepsPerBit: number | null;
   /** With mp: its bits, the censored median of the per-trajectory reference horizons, over how many. */
   reference?: { bits: number; horizonBits: number; medianHorizon: number | null; n: number };
