@@ -1,5 +1,7 @@
 /** summarizeSamples (src/core/run/summary.ts): the CLI's per-sample drift summary, on hand-made records. */
 import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/core/config/validate';
+import { runCpu } from '../../src/core/run/cpuRun';
 import type { TrajectoryRecord } from '../../src/core/run/output';
 import { summarizeSamples } from '../../src/core/run/summary';
 
@@ -72,4 +74,33 @@ describe('summarizeSamples', () => {
     const [s] = summarizeSamples([rec([Number.NaN], null, 0)], [0]);
     expect(s.angleGap).toEqual({ median: null, p95: null, max: null });
   });
+});
+
+describe('absorbed counts in a run summary, every CPU precision', () => {
+  // (1, 1) is on single-well's minimum ray: both runs are absorbed from step 0 in every precision. At the last
+  // sample the summary's count (streaks in progress) must equal the runs whose final streak has begun.
+  for (const precision of ['f32', 'f64', 'dd', 'mp'] as const) {
+    it(precision, () => {
+      const out = runCpu(
+        validateConfig({
+          loss: { preset: 'single-well' },
+          init: {
+            points: [
+              [1, 1],
+              [-0.7, 0.7],
+            ],
+          },
+          steps: 40,
+          sampleEvery: 20,
+          precision,
+        }),
+        { bits: 64 },
+      );
+      const last = out.summary[out.summary.length - 1];
+      const wd = out.trajectories.filter((t) => t.wdAbsorbedStep !== null).length;
+      const exp = out.trajectories.filter((t) => t.expAbsorbedStep !== null).length;
+      expect(wd).toBeGreaterThan(0);
+      expect(last.absorbed).toEqual({ wd, exp });
+    });
+  }
 });

@@ -39,6 +39,8 @@ export function simulateCpu<T>(
   samplePair?: SamplePair<T>,
 ): TrajectoryRecord[] {
   const A: Arith<T> = integrator.A;
+  // Formats within float64's range give their values as they are; mp gives a mantissa pair and an exponent.
+  const sample: SamplePair<T> = samplePair ?? ((x, y) => [A.toNumber(x), A.toNumber(y), 0]);
   const at = sampleSteps(steps, sampleEvery);
   const n = points.length / 2;
   const records: TrajectoryRecord[] = [];
@@ -49,25 +51,16 @@ export function simulateCpu<T>(
     for (let t = 0; ; t++) {
       if (t === at[next]) {
         const frozen = s.overflowStep !== null;
-        if (samplePair) {
-          const [wx, wy, kw] = samplePair(s.wd.x, s.wd.y);
-          const [ex, ey, ke] = frozen ? [Number.NaN, Number.NaN, 0] : samplePair(s.ex.x, s.ex.y);
-          rec.wd[2 * next] = wx;
-          rec.wd[2 * next + 1] = wy;
-          rec.ex[2 * next] = ex;
-          rec.ex[2 * next + 1] = ey;
-          if (rec.exScaleLog2) rec.exScaleLog2[next] = s.scaleExp + ke;
-          if (rec.wdScaleLog2) rec.wdScaleLog2[next] = s.wdScaleExp + kw;
-        } else {
-          rec.wd[2 * next] = A.toNumber(s.wd.x);
-          rec.wd[2 * next + 1] = A.toNumber(s.wd.y);
-          rec.ex[2 * next] = frozen ? Number.NaN : A.toNumber(s.ex.x);
-          rec.ex[2 * next + 1] = frozen ? Number.NaN : A.toNumber(s.ex.y);
-          if (rec.exScaleLog2) rec.exScaleLog2[next] = s.scaleExp;
-          if (rec.wdScaleLog2) rec.wdScaleLog2[next] = s.wdScaleExp;
-          if (rec.wdAbsorbedAt) rec.wdAbsorbedAt[next] = s.wdAbsorbedStep ?? -1;
-          if (rec.expAbsorbedAt) rec.expAbsorbedAt[next] = s.expAbsorbedStep ?? -1;
-        }
+        const [wx, wy, kw] = sample(s.wd.x, s.wd.y);
+        const [ex, ey, ke] = frozen ? [Number.NaN, Number.NaN, 0] : sample(s.ex.x, s.ex.y);
+        rec.wd[2 * next] = wx;
+        rec.wd[2 * next + 1] = wy;
+        rec.ex[2 * next] = ex;
+        rec.ex[2 * next + 1] = ey;
+        if (rec.exScaleLog2) rec.exScaleLog2[next] = s.scaleExp + ke;
+        if (rec.wdScaleLog2) rec.wdScaleLog2[next] = s.wdScaleExp + kw;
+        if (rec.wdAbsorbedAt) rec.wdAbsorbedAt[next] = s.wdAbsorbedStep ?? -1;
+        if (rec.expAbsorbedAt) rec.expAbsorbedAt[next] = s.expAbsorbedStep ?? -1;
         rec.gap[next] = integrator.angleGap(s);
         next++;
       }
