@@ -66,30 +66,8 @@ fn projected(s: Trajectory, log2c: f32) -> vec2<f32> {
   return e * pow2(-k) * exp2(f32(k) + log2c);
 }
 
-// a·2^e by three factors of at most 2^±120 (src/core/arith.ts scale2, the CPU mirror's order), so that e
-// beyond float32's exponent range still over- or underflows as the true value would. `a * f` works for f32
-// and, component-wise, for df64's vec2<f32>.
-fn r_pow2_scale3(a: R, e: i32) -> R {
-  let e1 = clamp(e, -120, 120);
-  let e2 = clamp(e - e1, -120, 120);
-  let e3 = clamp(e - e1 - e2, -120, 120);
-  return a * pow2(e1) * pow2(e2) * pow2(e3);
-}
-
-// The same for a plain f32 (the crossing test and drawing work in f32 in both precisions).
-fn f32_pow2_scale3(a: f32, e: i32) -> f32 {
-  let e1 = clamp(e, -120, 120);
-  let e2 = clamp(e - e1, -120, 120);
-  let e3 = clamp(e - e1 - e2, -120, 120);
-  return a * pow2(e1) * pow2(e2) * pow2(e3);
-}
-
-// ±0 (in df64 both parts). Results are never subnormal here (GPUs flush them; so does the CPU mirror).
-// The exact scaling a step applies to the weight-decay run's gradient, 2^−2Kw, as three powers of two
-// (src/core/arith.ts pow2Chunks, the mirror's order). Kw only changes in renormalize(), so the factors are
-// made there (once per group of steps) instead of in every step.
-var<private> wd_gscale: vec3<f32>;
-
+// 2^e as three factors of at most 2^±120 (src/core/arith.ts pow2Chunks, the CPU mirror's order), so that
+// a·2^e with e beyond float32's exponent range still over- or underflows as the true value would.
 fn pow2_chunks(e: i32) -> vec3<f32> {
   let e1 = clamp(e, -120, 120);
   let e2 = clamp(e - e1, -120, 120);
@@ -97,13 +75,22 @@ fn pow2_chunks(e: i32) -> vec3<f32> {
   return vec3<f32>(pow2(e1), pow2(e2), pow2(e3));
 }
 
+// a·f.x·f.y·f.z: `a * f` works for f32 and, component-wise, for df64's vec2<f32>.
+fn r_scale_by(a: R, f: vec3<f32>) -> R { return a * f.x * f.y * f.z; }
+// The same for a plain f32 (the crossing test and drawing work in f32 in both precisions).
+fn f32_scale_by(a: f32, f: vec3<f32>) -> f32 { return a * f.x * f.y * f.z; }
+
+fn r_pow2_scale3(a: R, e: i32) -> R { return r_scale_by(a, pow2_chunks(e)); }
+
+// The exact scaling a step applies to the weight-decay run's gradient, 2^−2Kw. Kw only changes in
+// renormalize(), so the factors are made there (once per group of steps) instead of in every step.
+var<private> wd_gscale: vec3<f32>;
+
 fn update_scales(s: Trajectory) {
   wd_gscale = pow2_chunks(-2 * s.wd_scale_exp);
 }
 
-fn r_scale_by(a: R, f: vec3<f32>) -> R { return a * f.x * f.y * f.z; }
-fn f32_scale_by(a: f32, f: vec3<f32>) -> f32 { return a * f.x * f.y * f.z; }
-
+// ±0 (in df64 both parts). Results are never subnormal here (GPUs flush them; so does the CPU mirror).
 fn r_is_zero(a: R) -> bool { return r_exponent_bits(a) == 0u; }
 
 // The shift that brings a value whose larger |component| is `big` back into the band, or 0 (also for 0).
@@ -267,7 +254,8 @@ fn record_sample(s: Trajectory, m: Metric, smp: ptr<function, Sampler>, i: u32, 
   if (due) {
     let log2c = params.log2c_t0 + f32(t1 - params.t0) * params.log2_alpha + f32(s.scale_exp);
     let p = select(vec2<f32>(0.0), projected(s, log2c), m.overflow_step < 0);
-    let w = vec2<f32>(f32_pow2_scale3(r_to_f32(s.wd_x), s.wd_scale_exp), f32_pow2_scale3(r_to_f32(s.wd_y), s.wd_scale_exp));
+    let wf = pow2_chunks(s.wd_scale_exp);
+    let w = vec2<f32>(f32_scale_by(r_to_f32(s.wd_x), wf), f32_scale_by(r_to_f32(s.wd_y), wf));
     history[(*smp).slot * params.count + i] = vec4<f32>(w, p);
   }
   let next_slot = select((*smp).slot + 1u, 0u, (*smp).slot + 1u == params.history_len);

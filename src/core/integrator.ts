@@ -250,14 +250,7 @@ export class Integrator<T> {
     const A = this.A;
     const e = s.ex;
     const k = bandShift(A, e.x, e.y);
-    if (k !== 0) {
-      e.x = A.scale2(e.x, -k);
-      e.y = A.scale2(e.y, -k);
-      e.vx = A.scale2(e.vx, k);
-      e.vy = A.scale2(e.vy, k);
-      s.lr = A.scale2(s.lr, -2 * k);
-      s.scaleExp += k;
-    }
+    if (k !== 0) this.shiftExponential(s, k, -2 * k);
     const absorbed = s.expAbsorbedStep !== null && A.isZero(e.vx) && A.isZero(e.vy);
     const j = this.flushing && !absorbed ? 0 : bandShift(A, s.lr, A.zero);
     if (j !== 0) {
@@ -291,21 +284,25 @@ export class Integrator<T> {
   }
 
   /**
-   * J back into the joint scaling: w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, η̃ ← 2^(J−2k) η̃, K += k with k = ⌈J/2⌉. If w̃
-   * cannot be that small in the format, the effective step η̃/|w̃|² is out of its range, and the underflow to
-   * zero is reported as such.
+   * J back into the joint scaling: k = ⌈J/2⌉ and η̃ ← 2^(J−2k) η̃. If w̃ cannot be that small in the format,
+   * the effective step η̃/|w̃|² is out of its range, and the underflow to zero is reported as such.
    */
   private mergeLrExp(s: TrajectoryState<T>): void {
+    const k = Math.ceil(s.lrExp / 2);
+    this.shiftExponential(s, k, s.lrExp - 2 * k);
+    s.lrExp = 0;
+  }
+
+  /** The exponential run's exact rescaling: w̃ ← 2^−k w̃, ṽ ← 2^k ṽ, lr ← 2^lrShift lr, K += k. */
+  private shiftExponential(s: TrajectoryState<T>, k: number, lrShift: number): void {
     const A = this.A;
     const e = s.ex;
-    const k = Math.ceil(s.lrExp / 2);
     e.x = A.scale2(e.x, -k);
     e.y = A.scale2(e.y, -k);
     e.vx = A.scale2(e.vx, k);
     e.vy = A.scale2(e.vy, k);
-    s.lr = A.scale2(s.lr, s.lrExp - 2 * k);
+    s.lr = A.scale2(s.lr, lrShift);
     s.scaleExp += k;
-    s.lrExp = 0;
   }
 
   /** η̃_t·2^−2K from the closed form: rounded once into the format, then scaled exactly. */
