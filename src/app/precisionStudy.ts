@@ -112,6 +112,9 @@ export async function runGpuPrecision(
             wd: new Float64Array(0),
             ex: new Float64Array(0),
             gap: new Float64Array(at.length),
+            // The absorbed streak at each sample, so the drift summary counts as the CLI's and lab.stats() do.
+            wdAbsorbedAt: new Float64Array(at.length).fill(-1),
+            expAbsorbedAt: new Float64Array(at.length).fill(-1),
           },
     );
     let j = 0;
