@@ -7,12 +7,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: [
-            'tests/core/**/*.test.ts',
-            'tests/cli/**/*.test.ts',
-            'tests/app/**/*.test.ts',
-            'tests/bench/**/*.test.ts',
-          ],
+          // Tests mirror src/ (one folder per layer); a test that needs a WebGPU adapter is named *.gpu.test.ts.
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/**/*.gpu.test.ts', 'tests/e2e/**'],
           environment: 'node',
           testTimeout: 60_000,
         },
@@ -20,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'gpu',
-          include: ['tests/gpu/**/*.test.ts'],
+          include: ['tests/**/*.gpu.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,

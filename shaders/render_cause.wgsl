@@ -1,5 +1,5 @@
 // Divergence cause of one trajectory from its metrics: the WGSL twin of divergenceCause() in
-// src/core/cause.ts, test by test in the same order of precedence (tests/gpu/causeWgsl.test.ts runs this
+// src/core/cause.ts, test by test in the same order of precedence (tests/render/causeWgsl.gpu.test.ts runs this
 // function on a table of cases and compares each answer with the TypeScript one).
 // Prepended by the host (src/render/cause.ts): the Metric struct (src/gpu/layout.ts) and the codes
 // CAUSE_NONE, CAUSE_CHAOS, CAUSE_ABSORBED, CAUSE_RANGE, CAUSE_PRECISION. Steps are −1 for "never".

@@ -6,7 +6,7 @@
  *
  * Build:  cc -O2 -ffp-contract=off -o c_peer c_peer.c -lm
  * Usage:  c_peer INPUT            time the run; prints JSON {"seconds", "trajectorySteps", "checksum", ...}
- *         c_peer INPUT --check    prints the final state as JSON (tests/core/benchPeers.test.ts)
+ *         c_peer INPUT --check    prints the final state as JSON (tests/bench/benchPeers.test.ts)
  * INPUT is written by src/bench/peerInput.ts (text: header lines, then one "x y" line per trajectory).
  */
 #include <math.h>

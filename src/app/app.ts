@@ -8,7 +8,18 @@
 import type { ExperimentConfig, Precision } from '../core/config/types';
 import type { GpuContext } from '../gpu/device';
 import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
-import { installRecording, type Recording } from '../record/devHook';
+import { Comparisons } from '../playground/comparisons';
+import { applyOrExplain, showUrlIssues, startOrFallBack } from '../playground/configBanners';
+import { DriftRecorder } from '../playground/driftRecorder';
+import { type Figure, findFigure } from '../playground/figures';
+import { SimLoop } from '../playground/loop';
+import { OpQueue } from '../playground/opQueue';
+import { strictPlayConfig } from '../playground/playConfig';
+import { type PrecisionStudyResult, runPrecisionStudy } from '../playground/precisionStudy';
+import { Session } from '../playground/session';
+import { type RunStats, runStats } from '../playground/stats';
+import { decodeHash, writeHash } from '../playground/urlState';
+import { DEFAULT_VIEW, mergeView, type ViewState } from '../playground/viewState';
 import { Camera } from '../render/camera';
 import { Renderer } from '../render/renderer';
 import type { Banners } from '../ui/banner';
@@ -18,18 +29,7 @@ import { Legend } from '../ui/legend';
 import { Overlay } from '../ui/overlay';
 import { PrecisionTab } from '../ui/precisionTab';
 import { Tour } from '../ui/tour';
-import { Comparisons } from './comparisons';
-import { applyOrExplain, showUrlIssues, startOrFallBack } from './configBanners';
-import { DriftRecorder } from './driftRecorder';
-import { type Figure, findFigure } from './figures';
-import { SimLoop } from './loop';
-import { OpQueue } from './opQueue';
-import { strictPlayConfig } from './playConfig';
-import { type PrecisionStudyResult, runPrecisionStudy } from './precisionStudy';
-import { Session } from './session';
-import { type RunStats, runStats } from './stats';
-import { decodeHash, writeHash } from './urlState';
-import { DEFAULT_VIEW, mergeView, type ViewState } from './viewState';
+import { installRecording, type Recording } from './devHook';
 
 /** What survives a device loss: the app is rebuilt on a new device and brought back to this state. */
 export interface AppSnapshot {
@@ -81,7 +81,7 @@ export class App {
   private compare = Comparisons.none();
   /** The guided tour through the seed post's figures (GUI button, lab.loadFigure). */
   tour!: Tour;
-  /** Video export, snapshots, presentation mode and shortcuts (src/record/devHook.ts). */
+  /** Video export, snapshots, presentation mode and shortcuts (src/app/devHook.ts). */
   recording!: Recording;
   private readonly legend: Legend;
   private readonly overlay: Overlay;

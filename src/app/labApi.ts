@@ -1,58 +1,18 @@
 /**
- * `window.lab`: the scripting API (first version). Every method returns plain data or a promise;
- * setConfig rejects with the same message as the CLI's ConfigError for a bad config.
+ * The WebGPU app's `window.lab`: the playground's LabApi (src/playground/labApi.ts) on the running App, plus
+ * the recording calls.
  */
-import type { ExperimentConfig, Precision } from '../core/config/types';
 import { PRESET_NAMES } from '../core/presets';
-import type { StudyResult } from '../core/study/types';
-import { type RecordingLab, recordingLab } from '../record/devHook';
+import { FIGURE_IDS, findFigure } from '../playground/figures';
+import type { LabApi } from '../playground/labApi';
 import type { App, AppSnapshot } from './app';
-import { FIGURE_IDS, findFigure } from './figures';
-import type { FrameTiming } from './loop';
-import type { RunStats } from './stats';
-import { decodeHash } from './urlState';
-import type { ViewState } from './viewState';
+import { type RecordingLab, recordingLab } from './devHook';
 
-export interface LabApi extends Partial<RecordingLab> {
-  /** False when the page has no WebGPU (every other call then rejects, saying why). */
-  available: boolean;
-  /** Which renderer runs: WebGPU (the full playground) or the reduced WebGL2 + CPU fallback. */
-  mode?: 'webgpu' | 'webgl2';
-  getConfig(): ExperimentConfig;
-  /** How the run is drawn (mode, quiver, colours, runs shown, camera); part of the URL. */
-  getView(): ViewState;
-  /** Merges a partial view; throws naming a bad field. */
-  setView(view: Partial<ViewState>): void;
-  setConfig(config: unknown): Promise<void>;
-  step(n: number): Promise<void>;
-  play(): void;
-  pause(): void;
-  reset(): Promise<void>;
-  stats(): Promise<RunStats>;
-  screenshot(): Promise<Blob>;
-  /** Frame time and simulation rate as shown in the overlay, plus the adapter. */
-  perf(): FrameTiming & { adapter: string; playing: boolean };
-  presets: readonly string[];
-  loadPreset(name: string): Promise<void>;
-  /** The seed post's figures in tour order, and loading one (config, view, camera). */
-  figures: readonly string[];
-  loadFigure(id: string): Promise<void>;
-  /** Opens the Precision tab (as the GUI's "Precision study" button does). */
-  openPrecisionTab?(): void;
-  /**
-   * Runs the Precision tab's study on the current config (f32/df64 on the GPU, f64/dd in a worker; dd on the
-   * first ddSubset trajectories, default 64) and resolves with what the CLI writes as study.json.
-   */
-  study?(options?: { precisions?: Precision[]; ddSubset?: number }): Promise<StudyResult>;
-  /** Highlights trajectory i's path (null: none), as a click on its row in the Precision tab does. */
-  highlight?(i: number | null): void;
-  /** Test hooks: lose the GPU device on purpose (the app recovers), and count recoveries. */
-  debug?: { loseDevice(): void; recoveries(): number };
-}
+export type WebGpuLab = LabApi & Partial<RecordingLab>;
 
 declare global {
   interface Window {
-    lab?: LabApi;
+    lab?: WebGpuLab;
   }
 }
 
@@ -67,7 +27,7 @@ export interface AppHost {
   ready(): Promise<App>;
 }
 
-export function createLab(host: AppHost): LabApi {
+export function createLab(host: AppHost): WebGpuLab {
   const now = (): App => {
     if (host.app) return host.app;
     throw new Error('the GPU device is being recovered; try again in a moment (async calls wait for it)');
@@ -117,35 +77,4 @@ export function createLab(host: AppHost): LabApi {
 let recoveries = 0;
 export function countRecovery(): void {
   recoveries++;
-}
-
-/** The API on a page without WebGPU: the config can be read, nothing can run. */
-export function unavailableLab(reason: string): LabApi {
-  const fail = () => Promise.reject(new Error(`WebGPU is not available: ${reason}`));
-  return {
-    available: false,
-    getConfig: () => decodeHash(location.hash).config,
-    getView: () => decodeHash(location.hash).view,
-    setView: () => undefined,
-    setConfig: fail,
-    step: fail,
-    play: () => undefined,
-    pause: () => undefined,
-    reset: fail,
-    stats: fail,
-    screenshot: fail,
-    perf: () => ({
-      msPerFrame: Number.NaN,
-      stepsPerSecond: 0,
-      gpuMs: Number.NaN,
-      gpuTimestampMs: Number.NaN,
-      frames: 0,
-      adapter: 'none',
-      playing: false,
-    }),
-    presets: PRESET_NAMES,
-    loadPreset: fail,
-    figures: FIGURE_IDS,
-    loadFigure: fail,
-  };
 }

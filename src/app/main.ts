@@ -6,10 +6,10 @@
  */
 import { startFallback } from '../fallback/boot';
 import { acquireGpu, GpuUnavailableError } from '../gpu/device';
+import { writeHash } from '../playground/urlState';
 import { Banners } from '../ui/banner';
 import { App, type AppDom, type AppSnapshot } from './app';
 import { type AppHost, countRecovery, createLab } from './labApi';
-import { writeHash } from './urlState';
 
 function element<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);

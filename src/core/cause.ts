@@ -17,6 +17,9 @@ export type DivergenceCause = 'chaos' | 'absorbed' | 'range' | 'precision';
 
 export const DIVERGENCE_CAUSES: readonly DivergenceCause[] = ['chaos', 'absorbed', 'range', 'precision'];
 
+/** The causes in divergenceCause()'s order of tests, for legends and tables that read as the rule. */
+export const CAUSE_PRECEDENCE: readonly DivergenceCause[] = ['range', 'absorbed', 'chaos', 'precision'];
+
 export interface CauseEvents {
   divergenceStep: number | null;
   overflowStep: number | null;

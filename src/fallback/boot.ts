@@ -2,7 +2,7 @@
  * Starting the page without WebGPU: the WebGL2 fallback when the browser has WebGL2, else a plain message
  * that cannot be dismissed (the page is never blank). `window.lab` is set either way.
  */
-import { unavailableLab } from '../app/labApi';
+import { unavailableLab } from '../playground/labApi';
 import { type Banners, noWebGpuLines } from '../ui/banner';
 import { FALLBACK_MAX_TRAJECTORIES } from './cpuBatch';
 import { FallbackApp, type FallbackDom } from './fallbackApp';

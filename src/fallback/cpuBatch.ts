@@ -3,7 +3,7 @@
  * the float64 reference integrator over the config's initial points, capped at a trajectory budget, with
  * path samples of the weight-decay run and the projected exponential run α^t·w̃_t, and the run summary.
  */
-import { type RunStats, runStats } from '../app/stats';
+
 import { F64 } from '../core/arith';
 import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig } from '../core/config/types';
@@ -12,6 +12,7 @@ import { initialPoints } from '../core/init';
 import { Integrator, type TrajectoryState } from '../core/integrator';
 import { countAbsorbed } from '../core/run/summary';
 import { type ExponentialSchedule, log2ProjectionFactor, toExponential } from '../core/schedule';
+import { type RunStats, runStats } from '../playground/stats';
 import { PathHistory } from './pathHistory';
 
 /** Trajectories the fallback runs at most (the CPU integrates ~10⁶–10⁷ trajectory-steps a second). */

@@ -6,16 +6,16 @@
  * a slow CPU lowers the frame rate instead of piling up work.
  */
 
-import { applyOrExplain, showUrlIssues, startOrFallBack } from '../app/configBanners';
-import { type Figure, findFigure } from '../app/figures';
-import { addFrame, type FrameTiming } from '../app/loop';
-import { OpQueue } from '../app/opQueue';
-import { strictPlayConfig } from '../app/playConfig';
-import type { RunStats } from '../app/stats';
-import { decodeHash, writeHash } from '../app/urlState';
-import { DEFAULT_VIEW, mergeView, type ViewState } from '../app/viewState';
 import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig } from '../core/config/types';
+import { applyOrExplain, showUrlIssues, startOrFallBack } from '../playground/configBanners';
+import { type Figure, findFigure } from '../playground/figures';
+import { addFrame, type FrameTiming } from '../playground/loop';
+import { OpQueue } from '../playground/opQueue';
+import { strictPlayConfig } from '../playground/playConfig';
+import type { RunStats } from '../playground/stats';
+import { decodeHash, writeHash } from '../playground/urlState';
+import { DEFAULT_VIEW, mergeView, type ViewState } from '../playground/viewState';
 import { Camera } from '../render/camera';
 import type { Banners } from '../ui/banner';
 import { ControlPanel } from '../ui/gui';

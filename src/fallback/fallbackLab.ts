@@ -3,9 +3,10 @@
  * WebGPU app's lab has no mode field yet; read a missing mode as 'webgpu'). `available` stays true: the
  * playground runs, on the CPU. stats() is computed in the worker, in float64, and says precision "f64".
  */
-import { FIGURE_IDS, findFigure } from '../app/figures';
-import type { LabApi } from '../app/labApi';
+
 import { PRESET_NAMES } from '../core/presets';
+import { FIGURE_IDS, findFigure } from '../playground/figures';
+import type { LabApi } from '../playground/labApi';
 import type { FallbackApp } from './fallbackApp';
 
 export interface FallbackLabApi extends LabApi {

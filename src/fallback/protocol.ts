@@ -2,8 +2,9 @@
  * Messages between the fallback's page and its worker. Every request carries an id; the worker answers
  * each one, in order, with the same id (a frame, stats, or an error message).
  */
-import type { RunStats } from '../app/stats';
+
 import type { ExperimentConfig } from '../core/config/types';
+import type { RunStats } from '../playground/stats';
 
 export type WorkerRequest =
   | { id: number; type: 'init'; config: ExperimentConfig; maxTrajectories: number; pathBudget: number }

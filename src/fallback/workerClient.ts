@@ -2,8 +2,9 @@
  * The page's side of the fallback worker: one promise per request, answered in order. A worker that
  * fails to load or crashes rejects everything pending (and every later request) with the reason.
  */
-import type { RunStats } from '../app/stats';
+
 import type { ExperimentConfig } from '../core/config/types';
+import type { RunStats } from '../playground/stats';
 import type { PathFrame, WorkerReply, WorkerRequest } from './protocol';
 
 type Body = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;

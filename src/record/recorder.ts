@@ -5,7 +5,7 @@
  * state draw the same frames. Frames go through WebCodecs + Mediabunny (writer.ts), or, without WebCodecs,
  * a real-time MediaRecorder capture (realtime.ts). A tour export is one segment per figure.
  */
-import type { Figure } from '../app/figures';
+import type { Figure } from '../playground/figures';
 import { hasWebCodecs } from './codecs';
 import { type CaptionStyle, Compositor } from './compositor';
 import { ProgressClock } from './progress';

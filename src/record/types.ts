@@ -3,7 +3,7 @@
  * and the options and progress reports of an export. Kept free of App types so the recorder can be
  * driven by any host (tests, the fallback later).
  */
-import type { Figure } from '../app/figures';
+import type { Figure } from '../playground/figures';
 
 export type VideoFormat = 'webm' | 'mp4';
 

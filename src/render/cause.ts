@@ -23,8 +23,7 @@ export function causeOfCode(code: number): DivergenceCause | null {
   return c;
 }
 
-/** The causes in divergenceCause()'s order of tests, for legends and tables that read as the rule. */
-export const CAUSE_PRECEDENCE: readonly DivergenceCause[] = ['range', 'absorbed', 'chaos', 'precision'];
+export { CAUSE_PRECEDENCE } from '../core/cause';
 
 /** sRGB bytes per cause (Okabe & Ito 2008). */
 export const CAUSE_RGB: Record<DivergenceCause, Rgb> = {

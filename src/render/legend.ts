@@ -3,8 +3,9 @@
  * colours mean, pane captions and notes. Pure data (CSS colours and gradients as strings); the DOM legend
  * (src/ui) renders it. `Renderer.legendFor` fills in the renderer's state (basins, zoom).
  */
-import type { ViewState } from '../app/viewState';
+
 import type { Basins } from '../core/basins';
+import type { ViewState } from '../playground/viewState';
 import { CAUSE_LABEL, CAUSE_PRECEDENCE, causeRgb } from './cause';
 import { CATEGORICAL, hueCss, NO_DIVERGENCE, plasmaCss, rgbCss } from './colormap';
 import { RUN_COLOR, RUN_PATTERN, type RunName } from './paths';

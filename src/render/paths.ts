@@ -13,30 +13,13 @@
 
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import pathsWgsl from '../../shaders/render_paths.wgsl?raw';
-import type { ColorBy } from '../app/viewState';
-import type { ExponentialSchedule } from '../core/schedule';
 import { compileShaderModule } from '../gpu/errors';
 import { METRIC_STRUCT, structWgsl } from '../gpu/layout';
+import { newestSample, type PathSource } from '../gpu/pathSource';
+import type { ColorBy } from '../playground/viewState';
 import { causeWgsl } from './cause';
 import { pathPalettesWgsl } from './colormap';
 import { fillSampleLog2c, LOG2_CAP } from './rawRun';
-
-/** What the paths are drawn from: an engine's buffers and how its ring is filled. */
-export interface PathSource {
-  history: GPUBuffer;
-  metrics: GPUBuffer;
-  count: number;
-  historyLength: number;
-  sampleEvery: number;
-  /** Current step of the engine. */
-  step: number;
-  /** Changes when the engine is reset (paths drawn before are then stale). */
-  generation: number;
-  /** The run's exponential schedule (log2 c_t for the raw run w̃ = p/c_t); without it w̃ is not drawn. */
-  schedule?: ExponentialSchedule;
-  /** Last step of the run (config.steps): divergence colours span [0, endStep]; default: the current step. */
-  endStep?: number;
-}
 
 export type RunName = 'weightDecay' | 'projected' | 'exponential';
 export const RUN_INDEX: Record<RunName, number> = { weightDecay: 0, projected: 1, exponential: 2 };
@@ -75,16 +58,6 @@ export interface PathDraw {
 /** Line opacity for `count` overlapping trajectories: opaque for a few, faint for thousands. */
 export function pathAlpha(count: number): number {
   return Math.min(1, Math.max(0.06, 6 / Math.sqrt(count)));
-}
-
-/** Index of the newest sample in the ring at `step` (sample k was taken at step k·sampleEvery). */
-export function newestSample(src: PathSource): number {
-  return Math.floor(src.step / src.sampleEvery);
-}
-
-/** Oldest sample still in the ring at `step`. */
-export function oldestSample(src: PathSource): number {
-  return Math.max(0, newestSample(src) - src.historyLength + 1);
 }
 
 /**

@@ -15,8 +15,8 @@
 
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
 import quiverWgsl from '../../shaders/render_quiver.wgsl?raw';
-import type { QuiverMode } from '../app/viewState';
 import { compileShaderModule } from '../gpu/errors';
+import type { QuiverMode } from '../playground/viewState';
 
 export const QUIVER_SPACING_CSS = 32;
 

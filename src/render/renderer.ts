@@ -16,13 +16,15 @@
  * into an OffscreenCanvas of that size with its own caches and a copy of the camera, so the visible
  * canvas, its caches and the user's camera are never touched.
  */
-import { DEFAULT_VIEW, type ViewState } from '../app/viewState';
+
 import { type Basins, findBasins, maxAbsFPrime } from '../core/basins';
 import type { FourierLoss } from '../core/loss';
+import { newestSample, oldestSample, type PathSource } from '../gpu/pathSource';
+import { DEFAULT_VIEW, type ViewState } from '../playground/viewState';
 import type { Camera } from './camera';
 import { Heatmap } from './heatmap';
 import { type LegendSpec, legendFor, runsDrawn } from './legend';
-import { newestSample, oldestSample, PathRenderer, type PathSource } from './paths';
+import { PathRenderer } from './paths';
 import { PolarBackground } from './polar';
 import { Quiver, quiverReference } from './quiver';
 import { zoomShift } from './rawRun';

@@ -10,7 +10,7 @@ import { driftChartSvg } from './driftSvg';
 import { decadeSplits, logRange } from './logAxis';
 import 'uplot/dist/uPlot.min.css';
 import './driftPanel.css';
-import type { DriftHistogram, DriftSeries } from '../app/driftRecorder';
+import type { DriftHistogram, DriftSeries } from '../playground/driftRecorder';
 import { colormapCss } from '../render/colormap';
 import {
   DivergenceMapCanvas,

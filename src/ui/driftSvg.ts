@@ -3,7 +3,7 @@
  * scale, median solid, 95th percentile dashed, max dotted, one colour per precision. Dark on light, so it
  * prints. Pure (no DOM), so it is unit-tested in Node.
  */
-import type { DriftSeries } from '../app/driftRecorder';
+import type { DriftSeries } from '../playground/driftRecorder';
 
 const W = 720;
 const H = 420;

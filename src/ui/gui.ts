@@ -5,11 +5,11 @@
  * config still running.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { FIGURES } from '../app/figures';
-import { COLOR_MODES, QUIVER_MODES, VIEW_MODES, type ViewState } from '../app/viewState';
 import type { ExperimentConfig, InitSpec, LossSpec } from '../core/config/types';
 import { trajectoryCount } from '../core/init';
 import { PRESET_NAMES } from '../core/presets';
+import { FIGURES } from '../playground/figures';
+import { COLOR_MODES, QUIVER_MODES, VIEW_MODES, type ViewState } from '../playground/viewState';
 
 export interface GuiActions {
   current(): ExperimentConfig;

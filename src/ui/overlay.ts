@@ -1,5 +1,5 @@
 /** The frame-time overlay: ms per frame, steps per second, the step counter and what is running where. */
-import type { FrameTiming } from '../app/loop';
+import type { FrameTiming } from '../playground/loop';
 
 export interface OverlayState {
   timing: FrameTiming;

@@ -7,10 +7,10 @@
 import uPlot from 'uplot';
 import { decadeSplits, logRange } from './logAxis';
 import 'uplot/dist/uPlot.min.css';
-import { bitsChartData, driftChartData } from '../app/precisionData';
-import type { PrecisionStudyResult } from '../app/precisionStudy';
 import type { Precision } from '../core/config/types';
 import { studyToSvg } from '../core/study/svg';
+import { bitsChartData, driftChartData } from '../playground/precisionData';
+import type { PrecisionStudyResult } from '../playground/precisionStudy';
 
 const CHART_HEIGHT = 190;
 /** As the drift panel's (src/ui/driftPanel.ts). */

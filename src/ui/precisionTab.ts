@@ -1,5 +1,5 @@
 /**
- * The Precision tab: runs the current config in several precisions (src/app/precisionStudy.ts) and shows
+ * The Precision tab: runs the current config in several precisions (src/playground/precisionStudy.ts) and shows
  * the drift curves, median divergence step against mantissa bits (fitted line, instability crossing), the
  * CLI's summary table (with the share of divergences by cause per precision), and a sortable, paged
  * per-trajectory table (src/ui/studyTable.ts: causes, absorbed steps, departures from mp) whose rows
@@ -8,10 +8,14 @@
  */
 import type uPlot from 'uplot';
 import './precisionTab.css';
-import { DEFAULT_DD_SUBSET, type PrecisionStudyResult, type StudyProgress } from '../app/precisionStudy';
 import { PRECISIONS, type Precision } from '../core/config/types';
 import { studyToCsv } from '../core/study/csv';
 import { studySummaryTable } from '../core/study/table';
+import {
+  DEFAULT_DD_SUBSET,
+  type PrecisionStudyResult,
+  type StudyProgress,
+} from '../playground/precisionStudy';
 import { el } from './dom';
 import { download } from './download';
 import { drawStudyCharts, studyPng } from './precisionCharts';

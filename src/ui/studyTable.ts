@@ -2,8 +2,10 @@
  * The Precision tab's per-trajectory table (DOM): sortable columns, pages of PAGE_SIZE rows, a click on a
  * row selects it (the tab highlights that path). Per precision: divergence step, its cause (with the path
  * colour of colorBy "cause"), the absorbed steps of both runs, and their departures from the mp reference.
- * The rows, sort order and cell text are pure (src/app/studyRows.ts).
+ * The rows, sort order and cell text are pure (src/playground/studyRows.ts).
  */
+
+import type { StudyResult } from '../core/study/types';
 import {
   cellText,
   pageOf,
@@ -12,8 +14,7 @@ import {
   sortRows,
   studyHas,
   studyRows,
-} from '../app/studyRows';
-import type { StudyResult } from '../core/study/types';
+} from '../playground/studyRows';
 import { causeRgb } from '../render/cause';
 import { rgbCss } from '../render/colormap';
 import { el } from './dom';

@@ -5,7 +5,7 @@
  * inputs (the GUI's sliders and text fields) are left alone.
  */
 import './tour.css';
-import { FIGURES, type Figure } from '../app/figures';
+import { FIGURES, type Figure } from '../playground/figures';
 
 export class Tour {
   private readonly bar: HTMLElement;

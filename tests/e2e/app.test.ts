@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
 import type { ExperimentConfig } from '../../src/core/config/types';
 import { validateConfig } from '../../src/core/config/validate';
 import type { SampleSummary } from '../../src/core/run/summary';
+import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
 import {
   ARTIFACTS,
   BASE_URL,

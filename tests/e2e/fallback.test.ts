@@ -10,8 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
-import type { RunStats } from '../../src/app/stats';
 import { F64 } from '../../src/core/arith';
 import { resolveLoss } from '../../src/core/config/resolve';
 import type { ExperimentConfig } from '../../src/core/config/types';
@@ -22,6 +20,8 @@ import { simulateCpu } from '../../src/core/run/cpuRun';
 import { summarizeSamples } from '../../src/core/run/summary';
 import { toExponential } from '../../src/core/schedule';
 import { capPoints, FALLBACK_MAX_TRAJECTORIES } from '../../src/fallback/cpuBatch';
+import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
+import type { RunStats } from '../../src/playground/stats';
 import {
   ARTIFACTS,
   baseUrl,

@@ -15,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
 import { validateConfig } from '../../src/core/config/validate';
 import { initialPoints } from '../../src/core/init';
 import { studyCsvHeader } from '../../src/core/study/csv';
 import type { StudyResult } from '../../src/core/study/types';
+import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
 import {
   ARTIFACTS,
   baseUrl,

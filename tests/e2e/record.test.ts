@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabApi } from '../../src/app/labApi';
-import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
-import type { RecordingLab } from '../../src/record/devHook';
+import type { RecordingLab } from '../../src/app/devHook';
+import type { WebGpuLab as LabApi } from '../../src/app/labApi';
+import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
 import {
   ARTIFACTS,
   baseUrl,

@@ -1,6 +1,6 @@
 /** The drift chart's SVG export (src/ui/driftSvg.ts): well-formed, one path per curve, breaks at gaps. */
 import { describe, expect, it } from 'vitest';
-import type { DriftSeries } from '../../src/app/driftRecorder';
+import type { DriftSeries } from '../../src/playground/driftRecorder';
 import { driftChartSvg } from '../../src/ui/driftSvg';
 
 function series(precision: string, median: number[]): DriftSeries {

@@ -1,7 +1,7 @@
 /**
  * The Precision tab's study, run in the browser with the CLI's pipeline (runStudy, src/core/study): f32 and
  * df64 on the app's GPU device (TrajectoryEngine, as src/cli/gpuRun.ts), f64 and dd on the CPU in a module
- * Web Worker (src/app/studyWorker.ts), which also runs runStudy itself so that the Lyapunov twin runs stay
+ * Web Worker (src/playground/studyWorker.ts), which also runs runStudy itself so that the Lyapunov twin runs stay
  * off the main thread. The worker asks this side for each GPU precision. Cancelling terminates the worker
  * and stops the GPU run between submits.
  * Every run is sampled at about DRIFT_SAMPLES steps for the drift curves; the divergence, overflow and crossing

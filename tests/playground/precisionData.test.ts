@@ -1,9 +1,14 @@
 /**
- * The Precision tab's pure parts (src/app/precisionData.ts): the slim CPU run the study worker uses must give
+ * The Precision tab's pure parts (src/playground/precisionData.ts): the slim CPU run the study worker uses must give
  * the CLI's study (runStudy over runCpu) exactly, whatever the drift sampling; the chart data, table rows,
  * sort order and pages are checked against hand-computed values.
  */
 import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/core/config/validate';
+import { runCpu } from '../../src/core/run/cpuRun';
+import type { SampleSummary } from '../../src/core/run/summary';
+import { runStudy } from '../../src/core/study/runStudy';
+import type { StudyResult, StudyTrajectory } from '../../src/core/study/types';
 import {
   bitsChartData,
   driftChartData,
@@ -13,12 +18,7 @@ import {
   runCpuSlim,
   sortRows,
   studyRows,
-} from '../../src/app/precisionData';
-import { validateConfig } from '../../src/core/config/validate';
-import { runCpu } from '../../src/core/run/cpuRun';
-import type { SampleSummary } from '../../src/core/run/summary';
-import { runStudy } from '../../src/core/study/runStudy';
-import type { StudyResult, StudyTrajectory } from '../../src/core/study/types';
+} from '../../src/playground/precisionData';
 
 const CONFIG = validateConfig({
   loss: { preset: 'rugged' },

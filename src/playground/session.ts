@@ -11,8 +11,8 @@ import { toExponential } from '../core/schedule';
 import type { GpuContext } from '../gpu/device';
 import { TrajectoryEngine } from '../gpu/engine';
 import { batchMemoryBytes } from '../gpu/limits';
+import type { PathSource } from '../gpu/pathSource';
 import { GapReducer } from '../gpu/reduce';
-import type { PathSource } from '../render/paths';
 
 /** GPU memory the path ring may take; the ring gets as many slots as fit, within the bounds below. */
 const HISTORY_BUDGET_BYTES = 32 * 1024 * 1024;

@@ -1,12 +1,12 @@
 /**
- * URL state (src/app/urlState.ts): config and view round-trip through the hash, and hostile hashes never
+ * URL state (src/playground/urlState.ts): config and view round-trip through the hash, and hostile hashes never
  * throw: each bad field is named and defaulted.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
-import { decodeHash, encodeHash } from '../../src/app/urlState';
-import { COLOR_MODES, DEFAULT_VIEW, mergeView, type ViewState } from '../../src/app/viewState';
+import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
+import { decodeHash, encodeHash } from '../../src/playground/urlState';
+import { COLOR_MODES, DEFAULT_VIEW, mergeView, type ViewState } from '../../src/playground/viewState';
 
 describe('URL state', () => {
   it('round-trips a config and a view', () => {

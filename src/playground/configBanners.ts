@@ -5,8 +5,13 @@
  */
 import type { ConfigIssue } from '../core/config/issues';
 import type { ExperimentConfig } from '../core/config/types';
-import type { Banners } from '../ui/banner';
 import { describeFallbacks, PLAYGROUND_DEFAULTS } from './playConfig';
+
+/** Where messages go: one per topic, shown again to replace it (src/ui/banner.ts draws them). */
+export interface Banners {
+  show(topic: string, level: 'error' | 'warning' | 'info', lines: string[]): void;
+  clear(topic: string): void;
+}
 
 /** Shows (or clears) the banner listing the URL's bad fields. */
 export function showUrlIssues(banners: Banners, issues: ConfigIssue[]): void {

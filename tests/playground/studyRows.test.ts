@@ -1,12 +1,12 @@
 /**
- * The Precision tab's per-trajectory causes, absorbed steps and departures (src/app/studyRows.ts), on a
+ * The Precision tab's per-trajectory causes, absorbed steps and departures (src/playground/studyRows.ts), on a
  * hand-made study: values pass through per precision, NA where a precision did not run or the study lacks
  * the field, pairs read "wd / exp", a departure beyond mp's own horizon is marked †, and sorting by cause
  * follows divergenceCause()'s order of precedence.
  */
 import { describe, expect, it } from 'vitest';
-import { cellText, cellValue, sortRows, studyHas, studyRows } from '../../src/app/studyRows';
 import type { StudyResult } from '../../src/core/study/types';
+import { cellText, cellValue, sortRows, studyHas, studyRows } from '../../src/playground/studyRows';
 
 function study(withCauses: boolean): StudyResult {
   const t = (index: number, f32: object, mp: object | undefined) => ({

@@ -6,15 +6,15 @@
  */
 
 import type GUI from 'lil-gui';
-import { FIGURES, type Figure } from '../app/figures';
+import { FIGURES, type Figure } from '../playground/figures';
+import { codecSupport, hasWebCodecs } from '../record/codecs';
+import { hasMediaRecorder, realtimeMimeType } from '../record/realtime';
+import { Recorder, type SnapshotOptions } from '../record/recorder';
+import type { RecordHost, RecordOptions, RecordResult, TourRecordOptions } from '../record/types';
 import { download } from '../ui/download';
 import { Presentation, type PresentationOptions, type PresentationState } from '../ui/presentation';
 import { RecordPanel, type RecordSettings } from '../ui/recordPanel';
 import { Shortcuts } from '../ui/shortcuts';
-import { codecSupport, hasWebCodecs } from './codecs';
-import { hasMediaRecorder, realtimeMimeType } from './realtime';
-import { Recorder, type SnapshotOptions } from './recorder';
-import type { RecordHost, RecordOptions, RecordResult, TourRecordOptions } from './types';
 
 /** What recording needs of the App (its public API plus renderOffscreen and, optionally, setClearColor). */
 export interface RecordableApp {

@@ -1,11 +1,9 @@
 /**
  * The WebGL2 fallback's simulation (src/fallback/cpuBatch.ts, run in a Web Worker in the page) against
- * the CLI's CPU run (runCpu, f64) and the app's own summary code (app/stats.ts summarize): same states,
+ * the CLI's CPU run (runCpu, f64) and the app's own summary code (playground/stats.ts summarize): same states,
  * same path samples, same lab.stats() numbers.
  */
 import { describe, expect, it } from 'vitest';
-import { PLAYGROUND_DEFAULTS } from '../../src/app/playConfig';
-import type { RunStats } from '../../src/app/stats';
 import { F64 } from '../../src/core/arith';
 import { resolveLoss } from '../../src/core/config/resolve';
 import type { ExperimentConfig } from '../../src/core/config/types';
@@ -18,6 +16,8 @@ import { summarizeSamples } from '../../src/core/run/summary';
 import { toExponential } from '../../src/core/schedule';
 import { CpuBatch, capPoints, pathCapacity } from '../../src/fallback/cpuBatch';
 import { PathHistory } from '../../src/fallback/pathHistory';
+import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
+import type { RunStats } from '../../src/playground/stats';
 
 function config(over: Partial<ExperimentConfig>): ExperimentConfig {
   return validateConfig({ ...structuredClone(PLAYGROUND_DEFAULTS), ...over });

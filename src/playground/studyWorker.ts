@@ -1,7 +1,7 @@
 /**
  * The Precision tab's module Web Worker: runs runStudy (src/core/study) for one config, f64, dd and mp on
  * the CPU here (the CLI's integrators, sampled for the drift curves) and the Lyapunov twin runs; for f32 and
- * df64 it asks the page, which owns the GPU device (src/app/precisionStudy.ts), and waits for the answer.
+ * df64 it asks the page, which owns the GPU device (src/playground/precisionStudy.ts), and waits for the answer.
  * One study per worker: the page terminates it when the study ends or is cancelled.
  */
 import type { ExperimentConfig, Precision } from '../core/config/types';

@@ -10,7 +10,7 @@ import { type CauseEvents, divergenceCause } from '../../src/core/cause';
 import { compileShaderModule } from '../../src/gpu/errors';
 import { METRIC_STRUCT, structLayout, structWgsl } from '../../src/gpu/layout';
 import { causeOfCode, causeWgsl } from '../../src/render/cause';
-import { gpuOrSkip, readBuffer } from './gpuTestUtils';
+import { gpuOrSkip, readBuffer } from '../gpu/gpuTestUtils';
 
 const ctx = await gpuOrSkip();
 

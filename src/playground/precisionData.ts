@@ -1,7 +1,7 @@
 /**
  * Pure parts of the Precision tab (no DOM, no GPU, no Worker), shared by the page, the study worker and the
  * tests: the slim run output the study reads (and the CPU run that makes it), the drift and divergence-vs-bits
- * chart data; the per-trajectory table (src/app/studyRows.ts) is re-exported from here.
+ * chart data; the per-trajectory table (src/playground/studyRows.ts) is re-exported from here.
  */
 import { arithFor, type CpuPrecision } from '../core/arith';
 import { resolveLoss } from '../core/config/resolve';

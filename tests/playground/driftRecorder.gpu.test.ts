@@ -4,13 +4,13 @@
  * unchanged step, a new series after a reset, even thinning, and read-backs of a few bytes only.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DriftRecorder } from '../../src/app/driftRecorder';
 import { summarizeGaps } from '../../src/core/drift';
 import { initialPoints } from '../../src/core/init';
 import { findPreset } from '../../src/core/presets';
 import { type OptimizerConfig, toExponential } from '../../src/core/schedule';
 import { TrajectoryEngine } from '../../src/gpu/engine';
-import { gpuOrSkip } from './gpuTestUtils';
+import { DriftRecorder } from '../../src/playground/driftRecorder';
+import { gpuOrSkip } from '../gpu/gpuTestUtils';
 
 const ctx = await gpuOrSkip();
 const findings: string[] = [];

@@ -8,9 +8,9 @@
  */
 
 import type { DivergenceCause } from '../core/cause';
+import { CAUSE_PRECEDENCE } from '../core/cause';
 import type { Precision } from '../core/config/types';
 import type { StudyResult } from '../core/study/types';
-import { CAUSE_PRECEDENCE } from '../render/cause';
 
 type PerPrecision<T> = Partial<Record<Precision, T>>;
 

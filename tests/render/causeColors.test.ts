@@ -1,12 +1,12 @@
 /**
  * Path colours by divergence cause (src/render/cause.ts, shaders/render_cause.wgsl) without a GPU: the
  * codes round-trip, each cause has its own colour, the WGSL tests the events in the order of
- * src/core/cause.ts (the GPU test tests/gpu/causeWgsl.test.ts runs it), and the legend lists every cause.
+ * src/core/cause.ts (the GPU test tests/render/causeWgsl.gpu.test.ts runs it), and the legend lists every cause.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VIEW } from '../../src/app/viewState';
 import { DIVERGENCE_CAUSES, divergenceCause } from '../../src/core/cause';
+import { DEFAULT_VIEW } from '../../src/playground/viewState';
 import {
   CAUSE_LABEL,
   CAUSE_PRECEDENCE,

@@ -4,15 +4,15 @@
  * float64; df64 has no CPU twin, so float64 stands in for it where a caption speaks of df64).
  */
 import { describe, expect, it } from 'vitest';
-import { FIGURES, type Figure, findFigure } from '../../src/app/figures';
-import { strictPlayConfig } from '../../src/app/playConfig';
-import { readViewState } from '../../src/app/viewState';
 import { type Arith, F32, F64 } from '../../src/core/arith';
 import { resolveLoss } from '../../src/core/config/resolve';
 import { initialPoints } from '../../src/core/init';
 import { Integrator, type TrajectoryState } from '../../src/core/integrator';
 import { evaluateLoss, gradient, lossCoefficients } from '../../src/core/loss';
 import { log2ProjectionFactor, toExponential } from '../../src/core/schedule';
+import { FIGURES, type Figure, findFigure } from '../../src/playground/figures';
+import { strictPlayConfig } from '../../src/playground/playConfig';
+import { readViewState } from '../../src/playground/viewState';
 
 const ARITHS: Arith<number>[] = [F32, F64];
 

@@ -1,6 +1,6 @@
 /**
  * The seed post's figures as playground presets, in tour order, plus a precision-divergence figure.
- * Each is a full config and a full view; tests/core/figures.test.ts re-runs the CPU reference integrator
+ * Each is a full config and a full view; tests/playground/figures.test.ts re-runs the CPU reference integrator
  * on every claim a caption makes, so a caption here must stay true when a setting changes.
  *
  * Figure 4 uses λ = 0.4, not the seed's 0.05: with λ = 0.05 the escape from the dent depends on rounding

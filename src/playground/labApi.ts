@@ -1,0 +1,81 @@
+/**
+ * `window.lab`: the scripting API, as both the WebGPU playground and the WebGL2 fallback offer it. Every
+ * method returns plain data or a promise; setConfig rejects with the same message as the CLI's ConfigError
+ * for a bad config. The WebGPU app adds the recording calls (src/app/labApi.ts).
+ */
+import type { ExperimentConfig, Precision } from '../core/config/types';
+import { PRESET_NAMES } from '../core/presets';
+import type { StudyResult } from '../core/study/types';
+import { FIGURE_IDS } from './figures';
+import type { FrameTiming } from './loop';
+import type { RunStats } from './stats';
+import { decodeHash } from './urlState';
+import type { ViewState } from './viewState';
+
+export interface LabApi {
+  /** False when the page has no WebGPU (every other call then rejects, saying why). */
+  available: boolean;
+  /** Which renderer runs: WebGPU (the full playground) or the reduced WebGL2 + CPU fallback. */
+  mode?: 'webgpu' | 'webgl2';
+  getConfig(): ExperimentConfig;
+  /** How the run is drawn (mode, quiver, colours, runs shown, camera); part of the URL. */
+  getView(): ViewState;
+  /** Merges a partial view; throws naming a bad field. */
+  setView(view: Partial<ViewState>): void;
+  setConfig(config: unknown): Promise<void>;
+  step(n: number): Promise<void>;
+  play(): void;
+  pause(): void;
+  reset(): Promise<void>;
+  stats(): Promise<RunStats>;
+  screenshot(): Promise<Blob>;
+  /** Frame time and simulation rate as shown in the overlay, plus the adapter. */
+  perf(): FrameTiming & { adapter: string; playing: boolean };
+  presets: readonly string[];
+  loadPreset(name: string): Promise<void>;
+  /** The seed post's figures in tour order, and loading one (config, view, camera). */
+  figures: readonly string[];
+  loadFigure(id: string): Promise<void>;
+  /** Opens the Precision tab (as the GUI's "Precision study" button does). */
+  openPrecisionTab?(): void;
+  /**
+   * Runs the Precision tab's study on the current config (f32/df64 on the GPU, f64/dd in a worker; dd on the
+   * first ddSubset trajectories, default 64) and resolves with what the CLI writes as study.json.
+   */
+  study?(options?: { precisions?: Precision[]; ddSubset?: number }): Promise<StudyResult>;
+  /** Highlights trajectory i's path (null: none), as a click on its row in the Precision tab does. */
+  highlight?(i: number | null): void;
+  /** Test hooks: lose the GPU device on purpose (the app recovers), and count recoveries. */
+  debug?: { loseDevice(): void; recoveries(): number };
+}
+
+/** The API on a page without WebGPU: the config can be read, nothing can run. */
+export function unavailableLab(reason: string): LabApi {
+  const fail = () => Promise.reject(new Error(`WebGPU is not available: ${reason}`));
+  return {
+    available: false,
+    getConfig: () => decodeHash(location.hash).config,
+    getView: () => decodeHash(location.hash).view,
+    setView: () => undefined,
+    setConfig: fail,
+    step: fail,
+    play: () => undefined,
+    pause: () => undefined,
+    reset: fail,
+    stats: fail,
+    screenshot: fail,
+    perf: () => ({
+      msPerFrame: Number.NaN,
+      stepsPerSecond: 0,
+      gpuMs: Number.NaN,
+      gpuTimestampMs: Number.NaN,
+      frames: 0,
+      adapter: 'none',
+      playing: false,
+    }),
+    presets: PRESET_NAMES,
+    loadPreset: fail,
+    figures: FIGURE_IDS,
+    loadFigure: fail,
+  };
+}
