@@ -1,6 +1,6 @@
 // Loss heatmap: a fullscreen triangle whose fragments sample the loss field (computed by field.wgsl over
 // exactly the visible world rectangle) with bilinear interpolation and map L through the colormap.
-// Prepended by the host (src/render/heatmap.ts): COLORMAP and COLORMAP_STOPS (src/render/colormap.ts).
+// Prepended by the host (src/render/heatmap.ts via fullscreen.ts): the colormap and render_fullscreen.wgsl.
 
 struct HeatParams {
   grid: vec2<u32>, // field cells (width, height); row 0 is the bottom of the view
@@ -12,35 +12,14 @@ struct HeatParams {
 // (L, ∂L/∂x, ∂L/∂y, f''): only L is drawn here.
 @group(0) @binding(1) var<storage, read> heat_field: array<vec4<f32>>;
 
-struct HeatOut {
-  @builtin(position) position: vec4<f32>,
-  @location(0) uv: vec2<f32>, // (0, 0) bottom left, (1, 1) top right
-}
-
-@vertex
-fn heatmap_vs(@builtin(vertex_index) v: u32) -> HeatOut {
-  // One triangle covering the viewport: (-1,-1), (3,-1), (-1,3).
-  let xy = vec2<f32>(f32((v << 1u) & 2u), f32(v & 2u)) * 2.0 - 1.0;
-  var out: HeatOut;
-  out.position = vec4<f32>(xy, 0.0, 1.0);
-  out.uv = xy * 0.5 + 0.5;
-  return out;
-}
-
 fn field_at(ix: i32, iy: i32) -> f32 {
   let g = vec2<i32>(heat_params.grid);
   let c = clamp(vec2<i32>(ix, iy), vec2<i32>(0), g - 1);
   return heat_field[u32(c.y) * heat_params.grid.x + u32(c.x)].x;
 }
 
-fn colormap(t: f32) -> vec3<f32> {
-  let x = clamp(t, 0.0, 1.0) * f32(COLORMAP_STOPS - 1u);
-  let i = min(u32(floor(x)), COLORMAP_STOPS - 2u);
-  return mix(COLORMAP[i], COLORMAP[i + 1u], x - f32(i));
-}
-
 @fragment
-fn heatmap_fs(in: HeatOut) -> @location(0) vec4<f32> {
+fn heatmap_fs(in: FullscreenOut) -> @location(0) vec4<f32> {
   // Cell centres sit at (i + 0.5) / width: interpolate between the four around this fragment.
   let p = in.uv * vec2<f32>(heat_params.grid) - 0.5;
   let i = vec2<i32>(floor(p));

@@ -1,7 +1,7 @@
 // Background of the angle / log-radius view: it depends on θ only (the loss is scale invariant). Above the
 // strip, the colormap of f(θ) dimmed so paths stay readable; along the bottom a strip at full colour with
 // f(θ) drawn as a white curve in it. θ wraps with period 2π beyond ±π.
-// Prepended by the host (src/render/polar.ts): COLORMAP and COLORMAP_STOPS (src/render/colormap.ts).
+// Prepended by the host (src/render/polar.ts via fullscreen.ts): the colormap and render_fullscreen.wgsl.
 
 struct PolarParams {
   theta0: f32,    // θ at the pane's left edge
@@ -16,26 +16,6 @@ struct PolarParams {
 @group(0) @binding(0) var<uniform> polar_params: PolarParams;
 @group(0) @binding(1) var<storage, read> polar_f: array<f32>;
 
-struct PolarOut {
-  @builtin(position) position: vec4<f32>,
-  @location(0) uv: vec2<f32>,
-}
-
-@vertex
-fn polar_vs(@builtin(vertex_index) v: u32) -> PolarOut {
-  let xy = vec2<f32>(f32((v << 1u) & 2u), f32(v & 2u)) * 2.0 - 1.0;
-  var out: PolarOut;
-  out.position = vec4<f32>(xy, 0.0, 1.0);
-  out.uv = xy * 0.5 + 0.5;
-  return out;
-}
-
-fn colormap(t: f32) -> vec3<f32> {
-  let x = clamp(t, 0.0, 1.0) * f32(COLORMAP_STOPS - 1u);
-  let i = min(u32(floor(x)), COLORMAP_STOPS - 2u);
-  return mix(COLORMAP[i], COLORMAP[i + 1u], x - f32(i));
-}
-
 fn f_at(theta: f32) -> f32 {
   let n = polar_params.samples;
   let x = fract((theta + 3.14159265) / 6.2831853) * f32(n) - 0.5;
@@ -45,7 +25,7 @@ fn f_at(theta: f32) -> f32 {
 }
 
 @fragment
-fn polar_fs(in: PolarOut) -> @location(0) vec4<f32> {
+fn polar_fs(in: FullscreenOut) -> @location(0) vec4<f32> {
   let pp = polar_params;
   let theta = mix(pp.theta0, pp.theta1, in.uv.x);
   let t = (f_at(theta) - pp.lmin) / max(pp.lmax - pp.lmin, 1e-30);

@@ -196,7 +196,7 @@ fn step(s: ptr<function, Trajectory>, m: ptr<function, Metric>, t1: i32, switchi
     n.ex_vy = r_add(n.ex_vy, r_mul(kk, n.ex_y));
     n.lr = r_mul(n.lr, params.switch_factor);
     // An absorbed run knocked off its fixed point (momentum carries the new buffer): J goes back into the
-    // joint scaling (src/core/integrator.ts mergeLrExp).
+    // joint scaling (src/core/renormalize.ts mergeLrExp).
     if ((n.lr_exp != 0) & !r_is_zero(gamma) & !(r_is_zero(n.ex_vx) & r_is_zero(n.ex_vy))) {
       let k = (n.lr_exp + select(0, 1, n.lr_exp > 0)) / 2;
       n.ex_x = r_pow2_scale3(n.ex_x, -k);

@@ -22,7 +22,7 @@ export interface RecordableApp {
   reset(): Promise<void>;
   renderOffscreen(width: number, height: number): Promise<CanvasImageSource>;
   snapshot(): { step: number; config: { steps: number } } | null;
-  loop: { stepsPerFrame: number; readonly playing: boolean; play(): void; pause(): void };
+  playback: { stepsPerFrame: number; readonly playing: boolean; play(): void; pause(): void };
   tour: { readonly current: Figure | null; readonly isOpen: boolean };
   showFigure(f: Figure): Promise<void>;
   setClearColor?(c: GPUColorDict): void;
@@ -36,10 +36,10 @@ export function appRecordHost(app: RecordableApp): RecordHost {
       const s = app.snapshot();
       return s ? { step: s.step, end: s.config.steps } : null;
     },
-    stepsPerFrame: () => app.loop.stepsPerFrame,
-    isPlaying: () => app.loop.playing,
-    play: () => app.loop.play(),
-    pause: () => app.loop.pause(),
+    stepsPerFrame: () => app.playback.stepsPerFrame,
+    isPlaying: () => app.playback.playing,
+    play: () => app.playback.play(),
+    pause: () => app.playback.pause(),
     caption: () => {
       const f = app.tour.current;
       return f ? `${f.title} — ${f.caption}` : null;
@@ -102,7 +102,7 @@ export class Recording {
         )
       : null;
     this.shortcuts = new Shortcuts({
-      togglePlay: () => (app.loop.playing ? app.loop.pause() : app.loop.play()),
+      togglePlay: () => (app.playback.playing ? app.playback.pause() : app.playback.play()),
       record: () => {
         if (this.recorder.recording) this.recorder.cancel();
         else if (this.panel) void this.download(this.fromSettings(this.panel.settings, false));
@@ -111,7 +111,7 @@ export class Recording {
         const s = this.panel?.settings;
         if (s) void this.saveSnapshot(s);
       },
-      stepForward: () => void app.step(app.loop.stepsPerFrame),
+      stepForward: () => void app.step(app.playback.stepsPerFrame),
       reset: () => void app.reset(),
       togglePresentation: () => this.presentation.toggle(),
       tourOpen: () => app.tour.isOpen,

@@ -2,9 +2,7 @@
  * The WebGPU app's `window.lab`: the playground's LabApi (src/playground/labApi.ts) on the running App, plus
  * the recording calls.
  */
-import { PRESET_NAMES } from '../core/presets';
-import { FIGURE_IDS, findFigure } from '../playground/figures';
-import type { LabApi } from '../playground/labApi';
+import { controllerLab, type LabApi } from '../playground/labApi';
 import type { App, AppSnapshot } from './app';
 import { type RecordingLab, recordingLab } from './devHook';
 
@@ -33,6 +31,11 @@ export function createLab(host: AppHost): WebGpuLab {
     throw new Error('the GPU device is being recovered; try again in a moment (async calls wait for it)');
   };
   const later = async <T>(f: (app: App) => T | Promise<T>): Promise<T> => f(await host.ready());
+  const common = controllerLab(
+    () => now().controller,
+    (f) => later((app) => f(app.controller)),
+    () => now().ctx.description,
+  );
   return {
     available: true,
     mode: 'webgpu',
@@ -40,29 +43,10 @@ export function createLab(host: AppHost): WebGpuLab {
       (f) => later((app) => f(app.recording)),
       () => now().recording,
     ),
-    getConfig: () => (host.app ? host.app.config : structuredClone(host.snapshot!.config)),
-    getView: () => (host.app ? host.app.view : structuredClone(host.snapshot!.view)),
-    setView: (view) => now().setView(view),
-    setConfig: (config) => later((app) => app.setConfig(config)),
-    step: (n) => later((app) => app.step(n)),
-    play: () => now().loop.play(),
-    pause: () => now().loop.pause(),
-    reset: () => later((app) => app.reset()),
-    stats: () => later((app) => app.stats()),
-    screenshot: () => later((app) => app.screenshot()),
-    perf: () => {
-      const app = now();
-      return { ...app.loop.timing, adapter: app.ctx.description, playing: app.loop.playing };
-    },
-    presets: PRESET_NAMES,
-    loadPreset: (name) => later((app) => app.setConfig({ ...app.config, loss: { preset: name } })),
-    figures: FIGURE_IDS,
-    loadFigure: (id) => {
-      const f = findFigure(id);
-      return f
-        ? later((app) => app.showFigure(f))
-        : Promise.reject(new Error(`unknown figure "${id}" (one of ${FIGURE_IDS.join(', ')})`));
-    },
+    ...common,
+    // While a lost device is replaced, the config and view being restored.
+    getConfig: () => (host.app ? common.getConfig() : structuredClone(host.snapshot!.config)),
+    getView: () => (host.app ? common.getView() : structuredClone(host.snapshot!.view)),
     openPrecisionTab: () => now().precisionTab.setOpen(true),
     study: (options) => later(async (app) => (await app.study(options)).study),
     highlight: (i) => now().setHighlight(i),

@@ -1,6 +1,7 @@
 /** The GPU part of the benchmark: f32 and df64 rows, the f32 correctness check, workgroup sizes. */
 import type { GpuContext } from '../gpu/device';
-import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
+import type { ProbeReport } from '../gpu/probe';
+import { probeFor } from '../gpu/probeCache';
 import type { Problem } from './cpuRows';
 import { checkAgainstMirror, type MirrorCheck, timeGpu } from './gpuRows';
 import { type BenchOptions, formatRate, formatTable, type Row } from './options';
@@ -49,7 +50,7 @@ export async function runGpuRows(ctx: GpuContext, p: Problem, o: BenchOptions): 
   };
 
   console.log('running the df64 precision probe ...');
-  const probe = await runPrecisionProbe(ctx, { pairs: 20_000 });
+  const probe = await probeFor(ctx);
   let df64Row: Row;
   if (!probe.df64Usable || probe.chosenTwoProd === null) {
     df64Row = {

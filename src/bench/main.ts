@@ -5,13 +5,16 @@
  * float64 peer and a native C float32 loop. Startup (adapter, pipeline compile, first dispatch) is excluded.
  */
 import { writeFileSync } from 'node:fs';
+import type { CpuPrecision } from '../core/arith';
 import { DDA, F64 } from '../core/arith';
+import { validateConfig } from '../core/config/validate';
 import { initialPoints } from '../core/init';
 import { findPreset } from '../core/presets';
 import { type OptimizerConfig, toExponential } from '../core/schedule';
 import { acquireGpu, type GpuContext } from '../gpu/device';
 import type { Problem } from './cpuRows';
 import { timeIntegrator } from './cpuRows';
+import { type ThreadTiming, threadTable, timeThreads } from './cpuThreads';
 import { type GpuReport, runGpuRows } from './gpuSection';
 import { type BenchOptions, parseOptions, type Row, resultTable, USAGE } from './options';
 import {
@@ -45,6 +48,21 @@ function cpuRow(
     seconds: t.seconds,
     notes: `subset ${t.trajectories} trajectories x ${t.steps} steps, 1 thread${note}`,
   };
+}
+
+/** The bench's job as a CLI config: the first `subset` trajectories, in `precision` on the CPU. */
+function cpuConfig(points: Float64Array, subset: number, steps: number, precision: CpuPrecision) {
+  const n = Math.min(subset, points.length / 2);
+  return validateConfig({
+    loss: { preset: PRESET },
+    optimizer: OPTIMIZER,
+    init: { points: Array.from({ length: n }, (_, i) => [points[2 * i], points[2 * i + 1]]) },
+    steps,
+    sampleEvery: steps,
+    driftTolerance: TOLERANCE,
+    precision,
+    backend: 'cpu',
+  });
 }
 
 function peerRow(name: string, run: () => PeerTiming, notes: string): Row {
@@ -128,6 +146,16 @@ async function main(): Promise<number> {
   console.log('timing the CPU double-double ...');
   const ddRow = cpuRow('CPU double-double (Integrator, DDA)', DDA, p, opts.ddSubset, steps, '');
 
+  console.log(`timing the CPU rows on 1 and ${opts.threads} worker threads ...`);
+  const threadRows: ThreadTiming[] = [];
+  for (const [precision, subset] of [
+    ['f64', opts.jsSubset],
+    ['dd', opts.ddSubset],
+  ] as const) {
+    const config = cpuConfig(points, subset, steps, precision);
+    threadRows.push(await timeThreads(config, Math.min(subset, n), opts.threads));
+  }
+
   const peerProblem = { loss, optimizer: OPTIMIZER, schedule, tolerance: TOLERANCE, points, steps };
   const input = writePeerInput(peerProblem);
   const python = findNumpyPython();
@@ -157,6 +185,8 @@ async function main(): Promise<number> {
   });
   console.log('');
   console.log(formatTargets(targets));
+  console.log('');
+  console.log(threadTable(threadRows));
   if (gpu?.workgroupTable) {
     console.log('');
     console.log(gpu.workgroupTable);
@@ -183,6 +213,7 @@ async function main(): Promise<number> {
         ratioVsC: r.rate !== null && cRow.rate ? r.rate / cRow.rate : null,
       })),
       targets,
+      cpuThreads: threadRows,
       workgroupSizes: gpu?.workgroups ?? null,
       check: gpu?.check ?? null,
       probe: gpu?.probe ?? null,

@@ -1,4 +1,5 @@
 /** Command-line options of `npm run bench` and the result table's formatting. */
+import { availableParallelism } from 'node:os';
 
 export interface BenchOptions {
   n: number;
@@ -8,6 +9,8 @@ export interface BenchOptions {
   jsSubset: number;
   ddSubset: number;
   workgroupSizes: number[] | null;
+  /** Worker threads for the "all threads" CPU rows (default: every core). */
+  threads: number;
   json: string | null;
   help: boolean;
 }
@@ -19,6 +22,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --js-subset M              trajectories for the JS float64 row (default 1024)
   --dd-subset M              trajectories for the double-double row (default 64)
   --workgroup-sizes 32,64,…  also time the f32 kernel at each workgroup size
+  --threads N                worker threads for the CPU rows' "all threads" column (default: every core)
   --json FILE                also write the results as JSON
   --help`;
 
@@ -28,6 +32,16 @@ function positiveInt(name: string, v: string | undefined): number {
   return x;
 }
 
+/** The options that take one positive integer, and the field each sets. */
+const INTEGER_OPTIONS: Record<string, 'n' | 'steps' | 'reps' | 'jsSubset' | 'ddSubset' | 'threads'> = {
+  '--n': 'n',
+  '--steps': 'steps',
+  '--reps': 'reps',
+  '--js-subset': 'jsSubset',
+  '--dd-subset': 'ddSubset',
+  '--threads': 'threads',
+};
+
 export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = {
     n: 16384,
@@ -36,6 +50,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     jsSubset: 1024,
     ddSubset: 64,
     workgroupSizes: null,
+    threads: availableParallelism(),
     json: null,
     help: false,
   };
@@ -48,22 +63,11 @@ export function parseOptions(argv: string[]): BenchOptions {
       arg = arg.slice(0, eq);
     }
     const next = () => value ?? argv[++i];
+    if (Object.hasOwn(INTEGER_OPTIONS, arg)) {
+      o[INTEGER_OPTIONS[arg]] = positiveInt(arg, next());
+      continue;
+    }
     switch (arg) {
-      case '--n':
-        o.n = positiveInt(arg, next());
-        break;
-      case '--steps':
-        o.steps = positiveInt(arg, next());
-        break;
-      case '--reps':
-        o.reps = positiveInt(arg, next());
-        break;
-      case '--js-subset':
-        o.jsSubset = positiveInt(arg, next());
-        break;
-      case '--dd-subset':
-        o.ddSubset = positiveInt(arg, next());
-        break;
       case '--workgroup-sizes':
         o.workgroupSizes = (next() ?? '').split(',').map((s) => positiveInt(arg, s.trim()));
         break;

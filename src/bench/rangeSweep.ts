@@ -7,6 +7,7 @@
  */
 import type { ExperimentConfig, Precision } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
+import { fAt } from '../core/loss';
 import { LOSS_PRESETS } from '../core/presets';
 import { maxEtaLambda } from '../core/schedule';
 
@@ -30,8 +31,7 @@ export interface SweepCell {
 
 /** Starts on the minimum rays of f (found on a fine grid of angles, then exact diagonals/axes if near). */
 function rayStarts(a: readonly number[], b: readonly number[]): [number, number][] {
-  const f = (th: number) =>
-    a.reduce((s, ak, k) => s + ak * Math.cos((k + 1) * th) + b[k] * Math.sin((k + 1) * th), 0);
+  const f = (th: number) => fAt({ a, b }, th);
   const n = 3600;
   const out: [number, number][] = [];
   for (let i = 0; i < n; i++) {
@@ -76,14 +76,14 @@ export function sweepConfigs(
   return out;
 }
 
-/** Counts of one run's output (the `run` contract's per-trajectory events). */
+/** Counts of one run's per-trajectory events (output records or the GPU's records; missing: none). */
 export function tallyCell(
   key: { preset: string; etaLambda: number; momentum: number; precision: Precision },
   trajectories: readonly {
     overflowStep: number | null;
-    underflowStep: number | null;
-    wdAbsorbedStep: number | null;
-    expAbsorbedStep: number | null;
+    underflowStep?: number | null;
+    wdAbsorbedStep?: number | null;
+    expAbsorbedStep?: number | null;
   }[],
   seconds: number,
 ): SweepCell {
@@ -92,9 +92,9 @@ export function tallyCell(
     ...key,
     trajectories: trajectories.length,
     overflowed: count((t) => t.overflowStep !== null),
-    underflowed: count((t) => t.underflowStep !== null),
-    wdAbsorbed: count((t) => t.wdAbsorbedStep !== null),
-    expAbsorbed: count((t) => t.expAbsorbedStep !== null),
+    underflowed: count((t) => t.underflowStep != null),
+    wdAbsorbed: count((t) => t.wdAbsorbedStep != null),
+    expAbsorbed: count((t) => t.expAbsorbedStep != null),
     seconds,
   };
 }

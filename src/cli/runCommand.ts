@@ -1,60 +1,37 @@
-/** `scaleinv-lab run <config.json> [--precision] [--backend] [--bits] [--out]`. */
+/**
+ * `scaleinv-lab run <config.json> [--precision] [--backend] [--bits] [--threads] [--out]`. The CPU
+ * precisions run on --threads worker threads (src/cli/cpuPool.ts), with the same output as one thread.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { validateConfig } from '../core/config/validate';
 import { trajectoryCount } from '../core/init';
-import { MP_DEFAULT_BITS, MP_MAX_BITS, MP_MIN_BITS } from '../core/mp';
-import { runCpu } from '../core/run/cpuRun';
 import { type RunOutput, sampleSteps, toCsv } from '../core/run/output';
+import { parseBits, parseCommandArgs, parseThreads } from './args';
+import { withCpuPool } from './cpuPool';
 import { UsageError } from './usage';
 
 /** Largest number of (trajectory, sample) records the CLI will write in one file. */
 export const MAX_OUTPUT_SAMPLES = 20_000_000;
 
 export function parseRunArgs(args: string[]) {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        precision: { type: 'string' },
-        backend: { type: 'string' },
-        bits: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-      },
-    });
+  const { file, values } = parseCommandArgs('run', args, {
+    precision: { type: 'string' },
+    backend: { type: 'string' },
+    bits: { type: 'string' },
+    threads: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+  });
+  const out = values.out;
+  if (out !== undefined && !/\.(json|csv|arrow)$/i.test(out)) {
+    throw new UsageError(`run: --out ${out} must end in .json, .csv or .arrow`);
   }
-  try {
-    parsed = parse();
-  } catch (e) {
-    throw new UsageError(`run: ${(e as Error).message}`);
-  }
-  if (parsed.positionals.length !== 1) {
-    throw new UsageError('run: expected exactly one config file (scaleinv-lab run <config.json> [options])');
-  }
-  const out = parsed.values.out;
-  if (out !== undefined && !/\.(json|csv)$/i.test(out)) {
-    throw new UsageError(`run: --out ${out} must end in .json or .csv`);
-  }
-  const { bits, ...values } = parsed.values;
+  const { bits, threads, ...rest } = values;
   return {
-    file: parsed.positionals[0],
-    ...values,
+    file,
+    ...rest,
     ...(bits === undefined ? {} : { bits: parseBits('run', bits) }),
+    threads: parseThreads('run', threads),
   };
-}
-
-/** --bits N: mp's precision, an integer in [MP_MIN_BITS, MP_MAX_BITS] (default MP_DEFAULT_BITS). */
-export function parseBits(command: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < MP_MIN_BITS || n > MP_MAX_BITS) {
-    throw new UsageError(
-      `${command}: --bits ${text} must be an integer from ${MP_MIN_BITS} to ${MP_MAX_BITS} (mp's precision; default ${MP_DEFAULT_BITS})`,
-    );
-  }
-  return n;
 }
 
 export function readConfigFile(file: string): unknown {
@@ -91,7 +68,8 @@ export async function runCommand(args: string[]): Promise<number> {
     throw new UsageError(`run: --bits sets the precision of mp; this run's precision is ${config.precision}`);
   }
   const records = trajectoryCount(config.init) * sampleSteps(config.steps, config.sampleEvery).length;
-  if (records > MAX_OUTPUT_SAMPLES) {
+  // JSON and CSV are built as one string in memory; Arrow streams record batches and has no cap.
+  if (records > MAX_OUTPUT_SAMPLES && !/\.arrow$/i.test(opts.out ?? '')) {
     throw new UsageError(
       `output would hold ${records} samples (limit ${MAX_OUTPUT_SAMPLES}); raise sampleEvery or use fewer trajectories`,
     );
@@ -101,15 +79,24 @@ export async function runCommand(args: string[]): Promise<number> {
     const { runGpu } = await import('./gpuRun');
     output = await runGpu(config);
   } else {
-    output = runCpu(config, opts.bits === undefined ? {} : { bits: opts.bits });
+    const bits = opts.bits === undefined ? {} : { bits: opts.bits };
+    output = await withCpuPool(opts.threads, (pool) => pool.run(config, bits));
   }
-  writeOutput(output, opts.out);
+  await writeOutput(output, opts.out);
   return 0;
 }
 
-function writeOutput(output: RunOutput, out: string | undefined): void {
+async function writeOutput(output: RunOutput, out: string | undefined): Promise<void> {
   if (out === undefined) {
     process.stdout.write(`${JSON.stringify(output)}\n`);
+    return;
+  }
+  if (/\.arrow$/i.test(out)) {
+    // Loaded only here: apache-arrow stays off the start-up path of JSON and CSV runs.
+    const { writeArrowRun } = await import('./arrowWriter');
+    await writeArrowRun(output, out).catch((e: Error) => {
+      throw new UsageError(`cannot write ${out}: ${e.message}`);
+    });
     return;
   }
   const text = /\.csv$/i.test(out) ? toCsv(output) : `${JSON.stringify(output)}\n`;

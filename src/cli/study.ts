@@ -1,21 +1,22 @@
 /**
- * `scaleinv-lab study <config.json> [--precisions f32,df64,f64,dd,mp] [--out <dir>] [--subset N] [--bits N]`:
- * the same config in several precisions (f32/df64 on the GPU, f64/dd/mp on the CPU), with study.json,
- * study.csv, study.svg (and study.png through ffmpeg's librsvg when it is installed) and a summary table on
- * stdout. With mp (the reference, at --bits and twice that) each other precision's departures are measured.
+ * `scaleinv-lab study <config.json> [--precisions f32,df64,f64,dd,mp] [--out <dir>] [--subset N] [--bits N]
+ * [--threads N]`: the same config in several precisions (f32/df64 on the GPU, f64/dd/mp on the CPU, on
+ * --threads worker threads), with study.json, study.csv, study.svg (and study.png through ffmpeg's librsvg
+ * when it is installed) and a summary table on stdout. With mp (the reference, at --bits and twice that) each other precision's departures are measured.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Precision } from '../core/config/types';
+import type { ExperimentConfig, Precision } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
-import { runCpu } from '../core/run/cpuRun';
+import type { ChunkPool } from '../core/run/chunkPool';
 import { studyToCsv } from '../core/study/csv';
 import { runStudy, type StudyStage } from '../core/study/runStudy';
 import { studyToSvg } from '../core/study/svg';
 import { studySummaryTable } from '../core/study/table';
-import { parseBits, readConfigFile } from './runCommand';
+import { parseBits, parseCommandArgs, parseThreads } from './args';
+import { withCpuPool } from './cpuPool';
+import { readConfigFile } from './runCommand';
 import { UsageError } from './usage';
 
 /** Every precision, in order of bits. */
@@ -33,35 +34,19 @@ export interface StudyArgs {
   subset?: number;
   /** mp's bits (default 256). */
   bits?: number;
+  /** Worker threads for the CPU precisions (absent: every core, for runs big enough; src/cli/cpuPool.ts). */
+  threads?: number;
 }
 
 export function parseStudyArgs(args: string[]): StudyArgs {
-  let parsed: ReturnType<typeof parse>;
-  function parse() {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        precisions: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        subset: { type: 'string' },
-        bits: { type: 'string' },
-      },
-    });
-  }
-  try {
-    parsed = parse();
-  } catch (e) {
-    throw new UsageError(`study: ${(e as Error).message}`);
-  }
-  if (parsed.positionals.length !== 1) {
-    throw new UsageError(
-      'study: expected exactly one config file (scaleinv-lab study <config.json> [options])',
-    );
-  }
-  const file = parsed.positionals[0];
-  const { precisions: list, out, subset, bits } = parsed.values;
+  const { file, values } = parseCommandArgs('study', args, {
+    precisions: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    subset: { type: 'string' },
+    bits: { type: 'string' },
+    threads: { type: 'string' },
+  });
+  const { precisions: list, out, subset, bits, threads } = values;
   let precisions = [...DEFAULT_PRECISIONS];
   if (list !== undefined) {
     const names = list.split(',').map((s) => s.trim());
@@ -94,11 +79,12 @@ export function parseStudyArgs(args: string[]): StudyArgs {
     out: out ?? `study-${basename(file).replace(/\.json$/i, '')}`,
     ...(n === undefined ? {} : { subset: n }),
     ...(b === undefined ? {} : { bits: b }),
+    ...(threads === undefined ? {} : { threads: parseThreads('study', threads) }),
   };
 }
 
 /** Runs a GPU precision, or says why it cannot (no adapter, df64 refused). */
-async function runOnGpu(config: Parameters<typeof runCpu>[0]) {
+async function runOnGpu(config: ExperimentConfig) {
   const { runGpu } = await import('./gpuRun');
   try {
     return await runGpu(config);
@@ -111,13 +97,10 @@ async function runOnGpu(config: Parameters<typeof runCpu>[0]) {
   }
 }
 
-export async function studyCommand(args: string[]): Promise<number> {
-  const opts = parseStudyArgs(args);
-  const config = validateConfig(readConfigFile(opts.file));
-  const progress = new StudyProgress(process.stderr);
+/** runStudy with the CPU precisions on `pool` and the GPU ones on this process's adapter. */
+function studyRuns(config: ExperimentConfig, opts: StudyArgs, pool: ChunkPool, progress: StudyProgress) {
   let noGpu: string | null = null;
-  const started = performance.now();
-  const study = await runStudy(config, {
+  return runStudy(config, {
     precisions: opts.precisions,
     ...(opts.subset === undefined ? {} : { ddSubset: opts.subset }),
     ...(opts.bits === undefined ? {} : { mpBits: opts.bits }),
@@ -125,7 +108,7 @@ export async function studyCommand(args: string[]): Promise<number> {
     onStage: (stage: StudyStage, k, count) => progress.stage(stage, k, count),
     onProgress: (stage, done, total) => progress.update(stage, done, total),
     run: async (cfg, onProgress, extra) => {
-      if (cfg.backend === 'cpu') return runCpu(cfg, { onProgress, ...extra });
+      if (cfg.backend === 'cpu') return pool.run(cfg, { onProgress, ...extra });
       // Once no adapter was found, do not look again for the next GPU precision.
       const out = noGpu !== null ? { skipped: noGpu, noAdapter: true } : await runOnGpu(cfg);
       if ('skipped' in out) {
@@ -137,6 +120,14 @@ export async function studyCommand(args: string[]): Promise<number> {
       return out;
     },
   });
+}
+
+export async function studyCommand(args: string[]): Promise<number> {
+  const opts = parseStudyArgs(args);
+  const config = validateConfig(readConfigFile(opts.file));
+  const progress = new StudyProgress(process.stderr);
+  const started = performance.now();
+  const study = await withCpuPool(opts.threads, (pool) => studyRuns(config, opts, pool, progress));
   progress.done(
     `study: ${study.runs.length} precisions in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );

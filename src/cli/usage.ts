@@ -7,14 +7,15 @@ export class UsageError extends Error {
 export const USAGE = `scaleinv-lab — gradient descent on scale-invariant losses
 
 Usage:
-  scaleinv-lab run <config.json> [--precision f64|f32|df64|dd|mp] [--backend cpu|gpu] [--bits N] [--out <file.json|file.csv>]
-  scaleinv-lab study <config.json> [--precisions f32,df64,f64,dd,mp] [--out <dir>] [--subset N] [--bits N]
+  scaleinv-lab run <config.json> [--precision f64|f32|df64|dd|mp] [--backend cpu|gpu] [--bits N] [--threads N] [--out <file.json|file.csv|file.arrow>]
+  scaleinv-lab study <config.json> [--precisions f32,df64,f64,dd,mp] [--out <dir>] [--subset N] [--bits N] [--threads N]
   scaleinv-lab selftest [--pairs N] [--json]
   scaleinv-lab presets
   scaleinv-lab --help | --version
 
 run       integrates every trajectory of the config with weight decay and with the equivalent exponential
-          learning rate; prints JSON to stdout, or writes --out (.json or .csv). mp is the arbitrary-precision
+          learning rate; prints JSON to stdout, or writes --out (.json, .csv, or Arrow IPC: run.arrow holds
+          the samples, run.trajectories.arrow beside it one row per trajectory). mp is the arbitrary-precision
           CPU reference at --bits N (default 256, 64–4096), always without renormalisation.
 study     runs the config in several precisions (f32/df64 on the GPU, f64/dd/mp on the CPU) on the same
           initial points: divergence step and cause per precision and bits, a steps-per-bit fit, twin-run
@@ -24,5 +25,8 @@ study     runs the config in several precisions (f32/df64 on the GPU, f64/dd/mp 
 selftest  checks on the GPU at hand that df64's error-free transforms are exact and measures its bits;
           exit 0 when df64 is usable, 1 when it is not.
 presets   lists the named losses.
+
+--threads N  worker threads for the CPU precisions (f64, f32, dd, mp; default: every core, for runs big
+          enough to gain), split by trajectory and merged in order: the output is identical to --threads 1.
 
 Exit codes: 0 ok, 1 failure while running (no GPU, df64 refused), 2 bad usage or bad config.`;

@@ -41,7 +41,7 @@ export interface Arith<T> {
   /**
    * Whether results below the smallest normal number are flushed to zero (the float32 mirror, as GPUs do).
    * Then a decaying buffer reaches exactly 0; with gradual underflow it can stick at a subnormal value, which
-   * changes how the integrator keeps η̃ in range (src/core/integrator.ts renormalize()).
+   * changes how the integrator keeps η̃ in range (src/core/renormalize.ts).
    */
   readonly flushesSubnormals?: boolean;
   readonly zero: T;

@@ -6,7 +6,7 @@
  * Extrema are found as sign changes of f' on a fine sampling, refined by bisection; a double root of f'
  * (an inflection with f' touching 0) is not an extremum and is skipped. Pure float64, no DOM, no GPU.
  */
-import type { FourierLoss } from './loss';
+import { type FourierLoss, fAt, fPrimeAt } from './loss';
 
 export interface Basins {
   /** Local maxima (the basin boundaries), ascending in [−π, π). */
@@ -23,22 +23,6 @@ const TWO_PI = 2 * Math.PI;
 export function wrapAngle(theta: number): number {
   const t = theta - TWO_PI * Math.floor((theta + Math.PI) / TWO_PI);
   return t >= Math.PI ? t - TWO_PI : t;
-}
-
-export function fAt(loss: FourierLoss, theta: number): number {
-  let f = 0;
-  for (let k = 0; k < loss.a.length; k++)
-    f += loss.a[k] * Math.cos((k + 1) * theta) + loss.b[k] * Math.sin((k + 1) * theta);
-  return f;
-}
-
-export function fPrimeAt(loss: FourierLoss, theta: number): number {
-  let d = 0;
-  for (let k = 0; k < loss.a.length; k++) {
-    const n = k + 1;
-    d += n * (-loss.a[k] * Math.sin(n * theta) + loss.b[k] * Math.cos(n * theta));
-  }
-  return d;
 }
 
 /** max over θ of |f'(θ)| (sampled): the steepest angular slope, which sets the quiver's references. */

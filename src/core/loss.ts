@@ -73,19 +73,46 @@ export function lossCoefficients<T>(A: Arith<T>, loss: FourierLoss): LossCoeffic
   };
 }
 
+/** cos kθ and sin kθ as the k-th complex power of the unit vector (ux, uy): z^k = (c, s). */
+interface Harmonic<T> {
+  c: T;
+  s: T;
+}
+
+/**
+ * z^k → z^{k+1} = z^k·u in place: (c, s) ← (c·ux − s·uy, c·uy + s·ux). The one rotation every harmonic sum
+ * here uses, in the operation order of the WGSL kernels (src/gpu/lossSource.ts).
+ */
+function nextHarmonic<T>(A: Arith<T>, h: Harmonic<T>, ux: T, uy: T): void {
+  const cn = A.sub(A.mul(h.c, ux), A.mul(h.s, uy));
+  h.s = A.add(A.mul(h.c, uy), A.mul(h.s, ux));
+  h.c = cn;
+}
+
 /**
  * f'(θ) at the unit vector (ux, uy). The operation order is the one the WGSL kernels use:
- * acc += kb_k·c_k − ka_k·s_k, then (c, s) ← (c·ux − s·uy, c·uy + s·ux).
+ * acc += kb_k·c_k − ka_k·s_k, then the rotation to harmonic k + 1.
  */
 export function fPrime<T>(A: Arith<T>, c: LossCoefficients<T>, ux: T, uy: T): T {
   let acc = A.zero;
-  let ck = ux;
-  let sk = uy;
+  const h: Harmonic<T> = { c: ux, s: uy };
   for (let i = 0; i < c.harmonics; i++) {
-    acc = A.add(acc, A.sub(A.mul(c.kb[i], ck), A.mul(c.ka[i], sk)));
-    const cn = A.sub(A.mul(ck, ux), A.mul(sk, uy));
-    sk = A.add(A.mul(ck, uy), A.mul(sk, ux));
-    ck = cn;
+    acc = A.add(acc, A.sub(A.mul(c.kb[i], h.c), A.mul(c.ka[i], h.s)));
+    nextHarmonic(A, h, ux, uy);
+  }
+  return acc;
+}
+
+/**
+ * f''(θ) at (ux, uy), accumulated as angularTerms() does and as the f32 kernel's generated f_prime_second
+ * (src/gpu/lossSource.ts): acc −= kka_k·c_k + kkb_k·s_k, then the rotation to harmonic k + 1.
+ */
+export function fSecond<T>(A: Arith<T>, c: LossCoefficients<T>, ux: T, uy: T): T {
+  let acc = A.zero;
+  const h: Harmonic<T> = { c: ux, s: uy };
+  for (let i = 0; i < c.harmonics; i++) {
+    acc = A.sub(acc, A.add(A.mul(c.kka[i], h.c), A.mul(c.kkb[i], h.s)));
+    nextHarmonic(A, h, ux, uy);
   }
   return acc;
 }
@@ -101,20 +128,17 @@ export function angularTerms<T>(A: Arith<T>, c: LossCoefficients<T>, ux: T, uy: 
   let f = A.zero;
   let fp = A.zero;
   let fpp = A.zero;
-  let ck = ux;
-  let sk = uy;
+  const h: Harmonic<T> = { c: ux, s: uy };
   for (let i = 0; i < c.harmonics; i++) {
-    f = A.add(f, A.add(A.mul(c.a[i], ck), A.mul(c.b[i], sk)));
-    fp = A.add(fp, A.sub(A.mul(c.kb[i], ck), A.mul(c.ka[i], sk)));
-    fpp = A.sub(fpp, A.add(A.mul(c.kka[i], ck), A.mul(c.kkb[i], sk)));
-    const cn = A.sub(A.mul(ck, ux), A.mul(sk, uy));
-    sk = A.add(A.mul(ck, uy), A.mul(sk, ux));
-    ck = cn;
+    f = A.add(f, A.add(A.mul(c.a[i], h.c), A.mul(c.b[i], h.s)));
+    fp = A.add(fp, A.sub(A.mul(c.kb[i], h.c), A.mul(c.ka[i], h.s)));
+    fpp = A.sub(fpp, A.add(A.mul(c.kka[i], h.c), A.mul(c.kkb[i], h.s)));
+    nextHarmonic(A, h, ux, uy);
   }
   return { f, fp, fpp };
 }
 
-/** Gradient ∇L(w) = f'(θ)·(−uy, ux)/r, and 1/r, at w = (x, y). */
+/** Gradient ∇L(w) = f'(θ)·(−uy, ux)/r at w = (x, y), in the operation order of shaders/loss.wgsl. */
 export function gradient<T>(A: Arith<T>, c: LossCoefficients<T>, x: T, y: T): [T, T] {
   const inv = A.invSqrt(A.add(A.mul(x, x), A.mul(y, y)));
   const ux = A.mul(x, inv);
@@ -147,4 +171,39 @@ export function evaluateLoss(loss: FourierLoss, x: number, y: number, coeffs = l
     fSecond: t.fpp,
   };
   return result;
+}
+
+/*
+ * Plain float64 evaluation at an angle, with Math.cos and Math.sin: for display and analysis (colour range,
+ * basins, the polar profile), where no format has to be mirrored. f(θ) = Σ a_k cos kθ + b_k sin kθ.
+ */
+
+/** f(θ) (docs/math.md §1). */
+export function fAt(loss: FourierLoss, theta: number): number {
+  let f = 0;
+  for (let k = 0; k < loss.a.length; k++)
+    f += loss.a[k] * Math.cos((k + 1) * theta) + loss.b[k] * Math.sin((k + 1) * theta);
+  return f;
+}
+
+/** f'(θ) = Σ k·(b_k cos kθ − a_k sin kθ). */
+export function fPrimeAt(loss: FourierLoss, theta: number): number {
+  let d = 0;
+  for (let k = 0; k < loss.a.length; k++) {
+    const n = k + 1;
+    d += n * (-loss.a[k] * Math.sin(n * theta) + loss.b[k] * Math.cos(n * theta));
+  }
+  return d;
+}
+
+/** Smallest and largest f(θ) over `samples` equally spaced angles from 0 (the heatmap's colour range). */
+export function lossRange(loss: FourierLoss, samples = 4096): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let s = 0; s < samples; s++) {
+    const f = fAt(loss, (2 * Math.PI * s) / samples);
+    min = Math.min(min, f);
+    max = Math.max(max, f);
+  }
+  return { min, max };
 }

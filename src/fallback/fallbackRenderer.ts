@@ -6,10 +6,9 @@
  * preserveDrawingBuffer keeps the last frame readable for screenshots.
  */
 import createREGL from 'regl';
-import type { FourierLoss } from '../core/loss';
+import { type FourierLoss, lossRange } from '../core/loss';
 import type { Camera, WorldRect } from '../render/camera';
 import { VIRIDIS } from '../render/colormap';
-import { lossRange } from '../render/heatmap';
 import { pathAlpha } from '../render/paths';
 
 const WD_COLOR: [number, number, number] = [1, 1, 1];

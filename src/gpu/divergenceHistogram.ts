@@ -9,8 +9,10 @@ import histogramWgsl from '../../shaders/divergence_histogram.wgsl?raw';
 import { type GpuContext, invocationsPerDispatch } from './device';
 import { compileShaderModule, withErrorScopes } from './errors';
 import { METRIC_STRUCT, structWgsl } from './layout';
+import { metricsPassBindGroup, metricsPassLayout } from './metricsPass';
+import { readBufferRange } from './readback';
+import { createUniformSlotBuffer, slotOffset, writeUniformSlots } from './uniformSlots';
 
-const SLOT = 256; // minUniformBufferOffsetAlignment's largest allowed value
 const WORKGROUP = 64;
 /** The shader's per-workgroup table holds this many step bins. */
 export const MAX_HISTOGRAM_BINS = 256;
@@ -69,18 +71,7 @@ export class DivergenceHistogramReducer {
     const chunk = invocationsPerDispatch(ctx, WORKGROUP);
     const dispatches = Math.max(1, Math.ceil(count / chunk));
     return withErrorScopes(device, 'divergence histogram setup', async () => {
-      const layout = device.createBindGroupLayout({
-        label: 'divergence histogram bind group layout',
-        entries: [
-          {
-            binding: 0,
-            visibility: GPUShaderStage.COMPUTE,
-            buffer: { type: 'uniform', hasDynamicOffset: true },
-          },
-          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-          { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-        ],
-      });
+      const layout = metricsPassLayout(device, 'divergence histogram', 1);
       const pipeline = await device.createComputePipelineAsync({
         label: 'divergence histogram pipeline',
         layout: device.createPipelineLayout({
@@ -89,25 +80,19 @@ export class DivergenceHistogramReducer {
         }),
         compute: { module, entryPoint: 'divergence_histogram' },
       });
-      const params = device.createBuffer({
-        label: `divergence histogram params (${dispatches} dispatches)`,
-        size: dispatches * SLOT,
-        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-      });
+      const params = createUniformSlotBuffer(
+        device,
+        `divergence histogram params (${dispatches} dispatches)`,
+        dispatches,
+      );
       const counts = device.createBuffer({
         label: `divergence histogram counts (${bins} + 2 bins)`,
         size: (bins + 2) * 4,
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       });
-      const bindGroup = device.createBindGroup({
-        label: 'divergence histogram bind group',
-        layout,
-        entries: [
-          { binding: 0, resource: { buffer: params, size: SLOT } },
-          { binding: 1, resource: { buffer: metrics } },
-          { binding: 2, resource: { buffer: counts } },
-        ],
-      });
+      const bindGroup = metricsPassBindGroup(device, 'divergence histogram', layout, params, metrics, [
+        counts,
+      ]);
       return new DivergenceHistogramReducer(
         ctx,
         count,
@@ -134,15 +119,13 @@ export class DivergenceHistogramReducer {
       this.view.set({ count: this.count, offset, invocations, bins: this.bins, bin_width: binWidth });
       slots.push(this.view.arrayBuffer.slice(0));
     }
-    const all = new Uint8Array(Math.max(1, slots.length) * SLOT);
-    for (let k = 0; k < slots.length; k++) all.set(new Uint8Array(slots[k]), k * SLOT);
-    this.ctx.device.queue.writeBuffer(this.params, 0, all);
+    writeUniformSlots(this.ctx.device, this.params, slots);
     encoder.clearBuffer(this.counts);
     const pass = encoder.beginComputePass({ label: 'divergence histogram' });
     pass.setPipeline(this.pipeline);
     slots.forEach((_, k) => {
       const invocations = Math.min(this.chunk, this.count - k * this.chunk);
-      pass.setBindGroup(0, this.bindGroup, [k * SLOT]);
+      pass.setBindGroup(0, this.bindGroup, [slotOffset(k)]);
       pass.dispatchWorkgroups(Math.ceil(invocations / WORKGROUP));
     });
     pass.end();
@@ -151,21 +134,14 @@ export class DivergenceHistogramReducer {
 
   /** Bins the current metrics over [0, maxStep] and reads back the (bins + 2) counts. */
   async compute(maxStep: number): Promise<DivergenceHistogram> {
-    const { device } = this.ctx;
-    const bytes = (this.bins + 2) * 4;
-    const staging = device.createBuffer({
+    let binWidth = 0;
+    const bytes = await readBufferRange(this.ctx.device, this.counts, (this.bins + 2) * 4, {
       label: 'divergence histogram readback',
-      size: bytes,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      encode: (encoder) => {
+        binWidth = this.encode(encoder, maxStep);
+      },
     });
-    const encoder = device.createCommandEncoder({ label: 'divergence histogram encoder' });
-    const binWidth = this.encode(encoder, maxStep);
-    encoder.copyBufferToBuffer(this.counts, 0, staging, 0, bytes);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const all = new Uint32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
+    const all = new Uint32Array(bytes);
     const edges = new Float64Array(this.bins);
     for (let k = 0; k < this.bins; k++) edges[k] = k * binWidth;
     return {

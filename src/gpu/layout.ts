@@ -73,6 +73,16 @@ export const METRIC_STRUCT: StructSpec = {
   ],
 };
 
+/** The Metric fields that hold the step of an event, −1 until it happens (what step 0 starts from). */
+export const METRIC_EVENT_FIELDS = [
+  'divergence_step',
+  'overflow_step',
+  'crossing_step',
+  'wd_absorbed_step',
+  'exp_absorbed_step',
+  'underflow_step',
+] as const;
+
 export function realType(p: GpuPrecision): string {
   return p === 'f32' ? 'f32' : 'vec2<f32>';
 }
@@ -91,11 +101,11 @@ export function structDefinition(spec: StructSpec, p: GpuPrecision): StructDefin
   return makeShaderDataDefinitions(structWgsl(spec, p)).structs[spec.name];
 }
 
+/** A struct's size and the byte offset of every field. */
+export type StructLayout = { size: number; offsets: Record<string, number> };
+
 /** Byte offset of every field and the struct size, from reflection. */
-export function structLayout(
-  spec: StructSpec,
-  p: GpuPrecision,
-): { size: number; offsets: Record<string, number> } {
+export function structLayout(spec: StructSpec, p: GpuPrecision): StructLayout {
   const def = structDefinition(spec, p);
   const offsets: Record<string, number> = {};
   for (const [name, f] of Object.entries(def.fields)) offsets[name] = f.offset;
@@ -103,3 +113,39 @@ export function structLayout(
 }
 
 export { makeStructuredView };
+
+/**
+ * One sample of the path ring (the engine's `history` buffer): a vec4<f32> of the weight-decay run w and the
+ * projected exponential run p = c·w̃ (docs/math.md), both already as f32. shaders/trajectory.wgsl writes it,
+ * shaders/render_paths.wgsl reads it; slot-major, so sample slot s of trajectory i is record s·count + i.
+ */
+export const RING_RECORD = {
+  wgslType: 'vec4<f32>',
+  floats: 4,
+  bytes: 16,
+  /** Float index of each component inside a record. */
+  fields: { wd_x: 0, wd_y: 1, p_x: 2, p_y: 3 },
+} as const;
+
+/** Index (in records) of slot `slot` of trajectory `i` in a ring of `count` trajectories. */
+export function ringRecordIndex(slot: number, i: number, count: number): number {
+  return slot * count + i;
+}
+
+/** Bytes of a ring of `slots` samples for `count` trajectories. */
+export function ringBytes(count: number, slots: number): number {
+  return count * slots * RING_RECORD.bytes;
+}
+
+/** One ring slot (all `count` trajectories) where w and p are both the start points, as at step 0. */
+export function ringSlotAtStart(points: Float64Array): Float32Array<ArrayBuffer> {
+  const count = points.length / 2;
+  const { floats, fields } = RING_RECORD;
+  const slot = new Float32Array(floats * count);
+  for (let i = 0; i < count; i++) {
+    const at = floats * ringRecordIndex(0, i, count);
+    slot[at + fields.wd_x] = slot[at + fields.p_x] = points[2 * i];
+    slot[at + fields.wd_y] = slot[at + fields.p_y] = points[2 * i + 1];
+  }
+  return slot;
+}

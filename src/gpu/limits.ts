@@ -1,5 +1,7 @@
 /** Checks a batch against the device's limits before anything is allocated; the message names the limit. */
 
+import { ringBytes } from './layout';
+
 export class EngineLimitError extends Error {
   override name = 'EngineLimitError';
 }
@@ -22,7 +24,7 @@ export function batchBuffers(shape: BatchShape): { name: string; bytes: number }
   return [
     { name: 'trajectory state', bytes: shape.count * shape.trajectoryBytes },
     { name: 'metrics', bytes: shape.count * shape.metricBytes },
-    { name: 'path history', bytes: shape.count * shape.historyLength * 16 },
+    { name: 'path history', bytes: ringBytes(shape.count, shape.historyLength) },
   ];
 }
 

@@ -126,7 +126,7 @@ function df64FPrimeWgsl(c: Coefficients, withSecond: boolean): string {
  * `fn f_prime_second(ux: R, uy: R) -> FPrimeSecond`: f'(θ) in R and f''(θ) = −Σ k²(a_k cos kθ + b_k sin kθ)
  * in f32 from one pass over the harmonics, for the weight-decay run's gradient and its crossing test. The
  * test compares float32 values, so f'' is accumulated in f32 from the rounded powers, in the order of
- * src/core/integrator.ts fSecond() (for an f32 kernel these are its own operations, bit for bit).
+ * src/core/loss.ts fSecond() (for an f32 kernel these are its own operations, bit for bit).
  */
 export function fPrimeSecondWgsl(loss: FourierLoss, p: GpuPrecision): string {
   const c = scaledCoefficientsDD(loss);

@@ -12,8 +12,9 @@ import type { AbsorbedCounts } from '../core/run/summary';
 import { type GpuContext, invocationsPerDispatch } from './device';
 import { compileShaderModule, withErrorScopes } from './errors';
 import { METRIC_STRUCT, structWgsl } from './layout';
-
-const SLOT = 256;
+import { metricsPassBindGroup, metricsPassLayout } from './metricsPass';
+import { readBufferRange } from './readback';
+import { createUniformSlotBuffer, slotOffset, writeUniformSlots } from './uniformSlots';
 
 /** The gap summary and the absorbed runs at the engine's current step. */
 export interface DriftSummary extends GapSummary {
@@ -38,10 +39,17 @@ export class GapReducer {
     private readonly stateLayout: { size: number; offsets: Record<string, number> },
   ) {}
 
-  /** `metrics` is the engine's metric buffer of `count` trajectories. */
-  static async create(ctx: GpuContext, metrics: GPUBuffer, count: number): Promise<GapReducer> {
+  /**
+   * `metrics` is the engine's metric buffer of `count` trajectories. `code` replaces the shader in tests
+   * only, to show that a broken reduction is caught.
+   */
+  static async create(
+    ctx: GpuContext,
+    metrics: GPUBuffer,
+    count: number,
+    code: string = reduceShader(),
+  ): Promise<GapReducer> {
     const { device } = ctx;
-    const code = reduceShader();
     const module = await compileShaderModule(device, 'gap reduction shader', code);
     const defs = makeShaderDataDefinitions(code);
     const stateDef = defs.storages.rstate.typeDefinition as unknown as {
@@ -53,19 +61,7 @@ export class GapReducer {
       offsets: Object.fromEntries(Object.entries(stateDef.fields).map(([k, f]) => [k, f.offset])),
     };
     return withErrorScopes(device, 'gap reduction setup', async () => {
-      const layout = device.createBindGroupLayout({
-        label: 'gap reduction bind group layout',
-        entries: [
-          {
-            binding: 0,
-            visibility: GPUShaderStage.COMPUTE,
-            buffer: { type: 'uniform', hasDynamicOffset: true },
-          },
-          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-          { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-          { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-        ],
-      });
+      const layout = metricsPassLayout(device, 'gap reduction', 2);
       const pipelineLayout = device.createPipelineLayout({
         label: 'gap reduction layout',
         bindGroupLayouts: [layout],
@@ -96,14 +92,8 @@ export class GapReducer {
         view.set({ count, offset: 0, invocations: 1, level });
         slots.push(view.arrayBuffer.slice(0));
       }
-      const params = device.createBuffer({
-        label: 'gap reduction params',
-        size: slots.length * SLOT,
-        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-      });
-      const all = new Uint8Array(slots.length * SLOT);
-      for (let i = 0; i < slots.length; i++) all.set(new Uint8Array(slots[i]), i * SLOT);
-      device.queue.writeBuffer(params, 0, all);
+      const params = createUniformSlotBuffer(device, 'gap reduction params', slots.length);
+      writeUniformSlots(device, params, slots);
       const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
       const hist = device.createBuffer({ label: 'gap reduction histogram', size: 4096 * 4, usage: storage });
       const state = device.createBuffer({
@@ -111,16 +101,7 @@ export class GapReducer {
         size: stateLayout.size,
         usage: storage,
       });
-      const bindGroup = device.createBindGroup({
-        label: 'gap reduction bind group',
-        layout,
-        entries: [
-          { binding: 0, resource: { buffer: params, size: SLOT } },
-          { binding: 1, resource: { buffer: metrics } },
-          { binding: 2, resource: { buffer: hist } },
-          { binding: 3, resource: { buffer: state } },
-        ],
-      });
+      const bindGroup = metricsPassBindGroup(device, 'gap reduction', layout, params, metrics, [hist, state]);
       return new GapReducer(
         ctx,
         count,
@@ -145,11 +126,11 @@ export class GapReducer {
     for (let level = 0; level < 3; level++) {
       pass.setPipeline(this.histPipeline);
       for (const d of this.histDispatches[level]) {
-        pass.setBindGroup(0, this.bindGroup, [d.slot * SLOT]);
+        pass.setBindGroup(0, this.bindGroup, [slotOffset(d.slot)]);
         pass.dispatchWorkgroups(Math.ceil(d.invocations / 64));
       }
       pass.setPipeline(this.selectPipeline);
-      pass.setBindGroup(0, this.bindGroup, [(selectSlot0 + level) * SLOT]);
+      pass.setBindGroup(0, this.bindGroup, [slotOffset(selectSlot0 + level)]);
       pass.dispatchWorkgroups(1);
     }
     pass.end();
@@ -157,20 +138,11 @@ export class GapReducer {
 
   /** Runs the reduction over the current metrics and reads back the summary. */
   async summarize(): Promise<DriftSummary> {
-    const { device } = this.ctx;
-    const staging = device.createBuffer({
+    const bytes = await readBufferRange(this.ctx.device, this.state, this.stateLayout.size, {
       label: 'gap reduction readback',
-      size: this.stateLayout.size,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      encode: (encoder) => this.encode(encoder),
     });
-    const encoder = device.createCommandEncoder({ label: 'gap reduction encoder' });
-    this.encode(encoder);
-    encoder.copyBufferToBuffer(this.state, 0, staging, 0, this.stateLayout.size);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const v = new DataView(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
+    const v = new DataView(bytes);
     const o = this.stateLayout.offsets;
     const u = (off: number) => v.getUint32(off, true);
     const f = (off: number) => v.getFloat32(off, true);

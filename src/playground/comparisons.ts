@@ -5,10 +5,11 @@
  */
 import type { ExperimentConfig } from '../core/config/types';
 import type { GpuContext } from '../gpu/device';
+import type { GpuPrecision } from '../gpu/layout';
 import { DriftRecorder } from './driftRecorder';
 import { Session } from './session';
 
-export type GpuPrecision = 'f32' | 'df64';
+export type { GpuPrecision };
 
 export interface ComparisonRun {
   precision: GpuPrecision;

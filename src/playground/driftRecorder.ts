@@ -1,14 +1,14 @@
 /**
  * Records the drift of one running engine over time for the drift panel: at each sample the GPU reduces
- * the metric buffer (GapReducer: angle-gap median / p95 / max and counts of diverged, overflowed and
- * absorbed runs; DivergenceHistogramReducer: the
- * divergence-step histogram) and only those few numbers come back. Points are kept in columns, ready for
+ * the metric buffer (the engine's one GapReducer, shared with the session: angle-gap median / p95 / max and
+ * counts of diverged, overflowed and absorbed runs; DivergenceHistogramReducer: the divergence-step
+ * histogram) and only those few numbers come back. Points are kept in columns, ready for
  * uPlot, and thinned evenly so that a long run keeps at most MAX_POINTS of them.
  */
 import type { GpuContext } from '../gpu/device';
 import { type DivergenceHistogram, DivergenceHistogramReducer } from '../gpu/divergenceHistogram';
 import type { TrajectoryEngine } from '../gpu/engine';
-import { GapReducer } from '../gpu/reduce';
+import type { GapReducer } from '../gpu/reduce';
 
 export const MAX_POINTS = 4000;
 
@@ -97,14 +97,13 @@ export class DriftRecorder {
     precision: string,
     options: DriftRecorderOptions = {},
   ): Promise<DriftRecorder> {
-    const gaps = await GapReducer.create(ctx, engine.metrics, engine.count);
-    let hist: DivergenceHistogramReducer;
-    try {
-      hist = await DivergenceHistogramReducer.create(ctx, engine.metrics, engine.count, options.bins ?? 64);
-    } catch (e) {
-      gaps.destroy();
-      throw e;
-    }
+    const gaps = await engine.gapReducer();
+    const hist = await DivergenceHistogramReducer.create(
+      ctx,
+      engine.metrics,
+      engine.count,
+      options.bins ?? 64,
+    );
     return new DriftRecorder(
       engine,
       precision,
@@ -213,12 +212,11 @@ export class DriftRecorder {
     this.latest = null;
   }
 
-  /** Frees the reducers' buffers; the engine is not the recorder's and stays alive. */
+  /** Frees the histogram's buffers; the engine and its gap reducer are not the recorder's and stay alive. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.reset();
-    this.gaps.destroy();
     this.hist.destroy();
   }
 }

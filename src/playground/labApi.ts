@@ -6,7 +6,8 @@
 import type { ExperimentConfig, Precision } from '../core/config/types';
 import { PRESET_NAMES } from '../core/presets';
 import type { StudyResult } from '../core/study/types';
-import { FIGURE_IDS } from './figures';
+import type { PlaygroundController } from './controller';
+import { FIGURE_IDS, findFigure } from './figures';
 import type { FrameTiming } from './loop';
 import type { RunStats } from './stats';
 import { decodeHash } from './urlState';
@@ -77,5 +78,41 @@ export function unavailableLab(reason: string): LabApi {
     loadPreset: fail,
     figures: FIGURE_IDS,
     loadFigure: fail,
+  };
+}
+
+/**
+ * The LabApi calls every backend answers the same way, over a controller. `now` gives the running one or
+ * throws (while a lost device is being replaced); `later` waits for it.
+ */
+export function controllerLab(
+  now: () => PlaygroundController,
+  later: <T>(f: (c: PlaygroundController) => T | Promise<T>) => Promise<T>,
+  adapter: () => string,
+): Omit<LabApi, 'available' | 'mode'> {
+  return {
+    getConfig: () => now().config,
+    getView: () => now().view,
+    setView: (view) => now().setView(view),
+    setConfig: (config) => later((c) => c.setConfig(config)),
+    step: (n) => later((c) => c.step(n)),
+    play: () => now().play(),
+    pause: () => now().pause(),
+    reset: () => later((c) => c.reset()),
+    stats: () => later((c) => c.stats()),
+    screenshot: () => later((c) => c.screenshot()),
+    perf: () => {
+      const c = now();
+      return { ...c.loop.timing, adapter: adapter(), playing: c.playing };
+    },
+    presets: PRESET_NAMES,
+    loadPreset: (name) => later((c) => c.setConfig({ ...c.config, loss: { preset: name } })),
+    figures: FIGURE_IDS,
+    loadFigure: (id) => {
+      const f = findFigure(id);
+      return f
+        ? later((c) => c.showFigure(f))
+        : Promise.reject(new Error(`unknown figure "${id}" (one of ${FIGURE_IDS.join(', ')})`));
+    },
   };
 }

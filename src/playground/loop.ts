@@ -1,35 +1,51 @@
 /**
- * The simulation loop: each animation frame advances the engine by `stepsPerFrame` steps while playing
- * and draws. A new frame is submitted only when the GPU has finished the previous one, so a slow GPU
- * lowers the frame rate instead of piling up work. While paused, frames are drawn only when something
- * changed. Frame time is the interval between completed frames while playing.
+ * The stepping loop, shared by the WebGPU app and the WebGL2 fallback: each animation frame advances the
+ * run by `stepsPerFrame` steps while playing and draws. A new frame starts only once the previous one's
+ * work is done (GPU queue drained, or the worker's answer arrived), so a slow device lowers the frame
+ * rate instead of piling up work. While paused, frames are drawn only when something changed. Frame time
+ * is the interval between completed playing frames.
  */
-
-import { FrameTimer } from '../gpu/frameTimer';
-
-export interface LoopHost {
-  device: GPUDevice;
-  /** Current step and the run's last step (null: nothing to run). */
-  progress(): { step: number; end: number } | null;
-  advance(steps: number): void;
-  /** Whether the view moved since the last frame drawn. */
-  viewChanged(): boolean;
-  render(): void;
-  onPlayStateChange(playing: boolean): void;
-}
 
 export interface FrameTiming {
   /** Smoothed milliseconds per frame while playing (NaN before the first measured frame). */
   msPerFrame: number;
   stepsPerSecond: number;
-  /** Milliseconds from submit to completion of the last frame. */
+  /** Milliseconds of the last frame's work: submit → GPU done, or the worker's compute time. */
   gpuMs: number;
   /** GPU time of the last frame from timestamp queries (NaN where the device lacks timestamp-query). */
   gpuTimestampMs: number;
   frames: number;
 }
 
+/** What a backend reports of one frame's work (absent fields: the loop measures start → done). */
+export interface FrameWork {
+  workMs?: number;
+  gpuTimestampMs?: number;
+}
+
+export interface LoopHost {
+  /** Current step and the run's last step (null: nothing to run). */
+  progress(): { step: number; end: number } | null;
+  /** Whether something must be redrawn although no step is taken (the view moved). */
+  needsDraw(): boolean;
+  /** Advances `steps` (0: draw only) and draws; resolves once that work is done. */
+  frame(steps: number): Promise<FrameWork | undefined>;
+  onPlayStateChange(playing: boolean): void;
+  /** A frame failed (the device was lost, the worker stopped); the host decides whether to pause. */
+  onFrameError(e: unknown): void;
+}
+
 const SMOOTHING = 0.15;
+
+export function emptyTiming(): FrameTiming {
+  return {
+    msPerFrame: Number.NaN,
+    stepsPerSecond: 0,
+    gpuMs: Number.NaN,
+    gpuTimestampMs: Number.NaN,
+    frames: 0,
+  };
+}
 
 /** Folds one completed frame (dt ms since the previous one, `steps` steps) into the smoothed timing. */
 export function addFrame(t: FrameTiming, dt: number, steps: number): void {
@@ -41,30 +57,25 @@ export function addFrame(t: FrameTiming, dt: number, steps: number): void {
 
 export class SimLoop {
   stepsPerFrame = 10;
+  readonly timing: FrameTiming = emptyTiming();
   private playingState = false;
   private dirty = true;
   private inFlight = false;
   private stopped = false;
   private lastDone: number | null = null;
-  readonly timing: FrameTiming = {
-    msPerFrame: Number.NaN,
-    stepsPerSecond: 0,
-    gpuMs: Number.NaN,
-    gpuTimestampMs: Number.NaN,
-    frames: 0,
-  };
-  private readonly timer: FrameTimer;
 
-  constructor(private readonly host: LoopHost) {
-    this.timer = new FrameTimer(host.device);
-  }
+  constructor(
+    private readonly host: LoopHost,
+    /** requestAnimationFrame in the page; tests drive frames by hand. */
+    private readonly requestFrame: (tick: () => void) => void = (t) => requestAnimationFrame(t),
+  ) {}
 
   get playing(): boolean {
     return this.playingState;
   }
 
   start(): void {
-    requestAnimationFrame(this.tick);
+    this.requestFrame(this.tick);
   }
 
   stop(): void {
@@ -92,37 +103,40 @@ export class SimLoop {
 
   private readonly tick = (): void => {
     if (this.stopped) return;
-    requestAnimationFrame(this.tick);
+    this.requestFrame(this.tick);
     if (this.inFlight) return;
     const progress = this.host.progress();
     let steps = 0;
     if (this.playingState && progress) {
       steps = Math.min(this.stepsPerFrame, progress.end - progress.step);
       if (steps <= 0) this.pause();
+      steps = Math.max(steps, 0);
     }
-    if (steps === 0 && !this.dirty && !this.host.viewChanged()) return;
-    const timed = this.timer.begin();
-    if (steps > 0) this.host.advance(steps);
+    if (steps === 0 && !this.dirty && !this.host.needsDraw()) return;
     this.dirty = false;
-    this.host.render();
-    if (timed) this.timer.end();
-    this.timing.gpuTimestampMs = this.timer.lastMs;
     this.inFlight = true;
-    const submitted = performance.now();
-    const measured = steps > 0;
-    this.host.device.queue.onSubmittedWorkDone().then(
-      () => this.frameDone(submitted, measured ? steps : 0),
-      () => {
+    const started = performance.now();
+    let work: Promise<FrameWork | undefined>;
+    try {
+      work = this.host.frame(steps);
+    } catch (e) {
+      work = Promise.reject(e);
+    }
+    work.then(
+      (w) => this.frameDone(started, steps, w),
+      (e: unknown) => {
         this.inFlight = false;
+        this.host.onFrameError(e);
       },
     );
   };
 
-  private frameDone(submitted: number, steps: number): void {
+  private frameDone(started: number, steps: number, work: FrameWork | undefined): void {
     this.inFlight = false;
     const now = performance.now();
-    this.timing.gpuMs = now - submitted;
-    if (steps === 0) {
+    this.timing.gpuMs = work?.workMs ?? now - started;
+    this.timing.gpuTimestampMs = work?.gpuTimestampMs ?? Number.NaN;
+    if (steps === 0 || !this.playingState) {
       this.lastDone = null;
       return;
     }

@@ -1,25 +1,14 @@
 /**
  * Pure parts of the Precision tab (no DOM, no GPU, no Worker), shared by the page, the study worker and the
- * tests: the slim run output the study reads (and the CPU run that makes it), the drift and divergence-vs-bits
- * chart data; the per-trajectory table (src/playground/studyRows.ts) is re-exported from here.
+ * tests: the drift sampling, the drift and divergence-vs-bits chart data (the slim run output the study reads
+ * is src/core/run/slimOutput.ts, re-exported here; runCpu's `slim` option makes it on the CPU); the
+ * per-trajectory table (src/playground/studyRows.ts) is re-exported from here too.
  */
-import { arithFor, type CpuPrecision } from '../core/arith';
-import { resolveLoss } from '../core/config/resolve';
-import type { ExperimentConfig, Precision } from '../core/config/types';
-import { initialPoints } from '../core/init';
-import { Integrator } from '../core/integrator';
-import type { FourierLoss } from '../core/loss';
-import { simulateCpu } from '../core/run/cpuRun';
-import {
-  buildOutput,
-  type RunOutput,
-  sampleSteps,
-  type TrajectoryRecord,
-  trajectoryEvents,
-} from '../core/run/output';
-import { type SampleSummary, summarizeSamples } from '../core/run/summary';
-import { type ExponentialSchedule, toExponential } from '../core/schedule';
+import type { Precision } from '../core/config/types';
+import type { SampleSummary } from '../core/run/summary';
 import type { StudyResult } from '../core/study/types';
+
+export { slimOutput } from '../core/run/slimOutput';
 
 /** Samples per run for the drift curves. */
 export const DRIFT_SAMPLES = 200;
@@ -27,49 +16,6 @@ export const DRIFT_SAMPLES = 200;
 /** The sampling interval giving about DRIFT_SAMPLES samples over `steps`. */
 export function driftSampleEvery(steps: number): number {
   return Math.max(1, Math.ceil(steps / DRIFT_SAMPLES));
-}
-
-/**
- * A RunOutput without per-sample trajectory data (what the study reads: per-trajectory steps, the summary,
- * the header): the same fields buildOutput gives, at a fraction of the memory and of the copy between threads.
- */
-export function slimOutput(
-  config: ExperimentConfig,
-  loss: FourierLoss,
-  schedule: ExponentialSchedule,
-  records: readonly TrajectoryRecord[],
-  meta: { adapter: string | null; probe?: unknown },
-): RunOutput {
-  const head = buildOutput(config, loss, schedule, [], meta);
-  return {
-    ...head,
-    summary: summarizeSamples([...records], sampleSteps(config.steps, config.sampleEvery)),
-    trajectories: records.map((r) => ({
-      ...trajectoryEvents(r),
-      samples: { step: [], wd: [], wdNormLog2: [], expProjected: [], expNormLog2: [], angleGap: [] },
-    })),
-  };
-}
-
-/** The CLI's runCpu (same integrator, same divergence steps), without the per-sample trajectory data. */
-export function runCpuSlim(
-  config: ExperimentConfig,
-  onProgress?: (done: number, total: number) => void,
-): RunOutput {
-  if (config.precision === 'df64') throw new RangeError('df64 runs on the gpu backend only');
-  const { loss } = resolveLoss(config.loss);
-  const schedule = toExponential(config.optimizer);
-  const integrator = new Integrator(
-    arithFor(config.precision as CpuPrecision),
-    loss,
-    schedule,
-    config.driftTolerance,
-    config.numerics,
-  );
-  const records = simulateCpu(integrator, initialPoints(config.init), config.steps, config.sampleEvery, {
-    onProgress,
-  });
-  return slimOutput(config, loss, schedule, records, { adapter: null });
 }
 
 /** Median angle gap against step, one series per precision, on the union of their steps (log-scale safe). */

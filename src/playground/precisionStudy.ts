@@ -1,31 +1,22 @@
 /**
  * The Precision tab's study, run in the browser with the CLI's pipeline (runStudy, src/core/study): f32 and
- * df64 on the app's GPU device (TrajectoryEngine, as src/cli/gpuRun.ts), f64 and dd on the CPU in a module
- * Web Worker (src/playground/studyWorker.ts), which also runs runStudy itself so that the Lyapunov twin runs stay
- * off the main thread. The worker asks this side for each GPU precision. Cancelling terminates the worker
+ * df64 on the app's GPU device (src/gpu/configRun.ts, as the CLI), f64, dd and mp on the CPU in a module
+ * Web Worker (src/playground/studyWorker.ts) that spreads them over a pool of workers (cpuWorkerPool.ts) and
+ * also runs runStudy itself, so that the Lyapunov twin runs stay off the main thread. The worker asks this side for each GPU precision. Cancelling terminates the worker
  * and stops the GPU run between submits.
  * Every run is sampled at about DRIFT_SAMPLES steps for the drift curves; the divergence, overflow and crossing
  * steps do not depend on sampling, so the numbers are the CLI's (`scaleinv-lab study`). With mp ticked, the
  * runs runStudy compares with it (departures) come at every step with their states, as in the CLI.
  */
-import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig, Precision } from '../core/config/types';
-import { initialPoints } from '../core/init';
-import {
-  buildOutput,
-  emptyRecord,
-  type RunOutput,
-  sampleSteps,
-  type TrajectoryRecord,
-} from '../core/run/output';
+import { buildOutput, type RunOutput, type TrajectoryRecord } from '../core/run/output';
 import type { SampleSummary } from '../core/run/summary';
-import { toExponential } from '../core/schedule';
 import type { StudyStage } from '../core/study/runStudy';
 import type { StudyResult } from '../core/study/types';
+import { runConfigOnGpu } from '../gpu/configRun';
 import type { GpuContext } from '../gpu/device';
-import { TrajectoryEngine } from '../gpu/engine';
-import { type ProbeReport, runPrecisionProbe } from '../gpu/probe';
-import { applySnapshotSample } from '../gpu/snapshotRecords';
+import type { ProbeReport } from '../gpu/probe';
+import { df64Refusal, probeFor } from '../gpu/probeCache';
 import { driftSampleEvery, slimOutput } from './precisionData';
 import type { StudyReply, StudyRequest } from './studyWorker';
 
@@ -63,13 +54,27 @@ export interface PrecisionStudyResult {
   seconds: number;
 }
 
-const probes = new WeakMap<GPUDevice, Promise<ProbeReport>>();
-
 function abortError(): DOMException {
   return new DOMException('the precision study was cancelled', 'AbortError');
 }
 
-/** One GPU precision of the study on `ctx` (the CLI's gpuRun, chunked, with progress and cancel). */
+/** A record with the events and gaps only (no states): the Precision tab's drift curves need no more. */
+function slimRecord(points: Float64Array, i: number, samples: number): TrajectoryRecord {
+  return {
+    init: [points[2 * i], points[2 * i + 1]],
+    divergenceStep: null,
+    overflowStep: null,
+    crossingStep: null,
+    wd: new Float64Array(0),
+    ex: new Float64Array(0),
+    gap: new Float64Array(samples),
+    // The absorbed streak at each sample, so the drift summary counts as the CLI's and lab.stats() do.
+    wdAbsorbedAt: new Float64Array(samples).fill(-1),
+    expAbsorbedAt: new Float64Array(samples).fill(-1),
+  };
+}
+
+/** One GPU precision of the study on `ctx` (the GPU layer's one config path, chunked, with progress and cancel). */
 export async function runGpuPrecision(
   ctx: GpuContext,
   config: ExperimentConfig,
@@ -83,62 +88,21 @@ export async function runGpuPrecision(
   if (precision !== 'f32' && precision !== 'df64')
     throw new RangeError(`${precision} is not a GPU precision`);
   const report = precision === 'df64' ? await probe() : undefined;
-  if (report && !report.df64Usable)
-    return { skipped: `df64 refused on ${ctx.description}: ${report.reason}` };
-  const { loss } = resolveLoss(config.loss);
-  const schedule = toExponential(config.optimizer);
-  const points = initialPoints(config.init);
-  const engine = await TrajectoryEngine.create(ctx, {
-    precision,
-    loss,
-    schedule,
-    tolerance: config.driftTolerance,
-    points,
-    twoProdFma: report?.chosenTwoProd === 'fma',
-    numerics: config.numerics,
-  });
-  try {
-    const at = sampleSteps(config.steps, config.sampleEvery);
-    const n = engine.count;
-    // full: keep the states, as the CLI's gpuRun does; otherwise only the events and gaps (a slim output).
-    const records: TrajectoryRecord[] = Array.from({ length: n }, (_, i) =>
-      full
-        ? emptyRecord(points, i, at.length)
-        : {
-            init: [points[2 * i], points[2 * i + 1]],
-            divergenceStep: null,
-            overflowStep: null,
-            crossingStep: null,
-            wd: new Float64Array(0),
-            ex: new Float64Array(0),
-            gap: new Float64Array(at.length),
-            // The absorbed streak at each sample, so the drift summary counts as the CLI's and lab.stats() do.
-            wdAbsorbedAt: new Float64Array(at.length).fill(-1),
-            expAbsorbedAt: new Float64Array(at.length).fill(-1),
-          },
-    );
-    let j = 0;
-    for (let start = 0; start < at.length; ) {
-      let end = start + 1;
-      while (end < at.length && at[end] - at[start] <= GPU_STEP_CHUNK) end++;
-      await engine.capture(at.slice(start, end), (snap) => {
-        applySnapshotSample(records, snap, j);
-        j++;
-      });
+  const refusal = report ? df64Refusal(ctx, report) : null;
+  if (refusal) return { skipped: refusal };
+  const run = await runConfigOnGpu(ctx, config, {
+    probe: report,
+    // full: keep the states, as the CLI does; otherwise only the events and gaps (a slim output).
+    record: full ? undefined : slimRecord,
+    chunkSteps: GPU_STEP_CHUNK,
+    onProgress: (done, total) => {
       if (signal?.aborted) throw abortError();
-      onProgress(at[end - 1], config.steps);
-      start = end;
-    }
-    const probeOut = report
-      ? { probe: { chosenTwoProd: report.chosenTwoProd, bits: report.bits, df64Usable: true } }
-      : {};
-    const meta = { adapter: ctx.description, ...probeOut };
-    return full
-      ? buildOutput(config, loss, schedule, records, meta)
-      : slimOutput(config, loss, schedule, records, meta);
-  } finally {
-    engine.destroy();
-  }
+      onProgress(done, total);
+    },
+  });
+  return full
+    ? buildOutput(config, run.loss, run.schedule, run.records, run.meta)
+    : slimOutput(config, run.loss, run.schedule, run.records, run.meta);
 }
 
 /**
@@ -151,15 +115,7 @@ export function runPrecisionStudy(
   options: PrecisionStudyOptions,
 ): Promise<PrecisionStudyResult> {
   const ddSubset = options.ddSubset ?? DEFAULT_DD_SUBSET;
-  const probe =
-    options.probe ??
-    (() => {
-      const cached = probes.get(ctx.device);
-      if (cached) return cached;
-      const p = runPrecisionProbe(ctx, { pairs: 20_000 });
-      probes.set(ctx.device, p);
-      return p;
-    });
+  const probe = options.probe ?? (() => probeFor(ctx));
   const signal = options.signal;
   if (signal?.aborted) return Promise.reject(abortError());
   const t0 = performance.now();

@@ -1,18 +1,18 @@
 /**
  * One running experiment: a validated config, its trajectory engine and the path ring's shape. Building
  * a session is the expensive part of a config change (shader compile, buffers); everything else reads it.
+ * The engine is built by the GPU layer's one config path (src/gpu/configRun.ts).
  */
 
-import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig } from '../core/config/types';
-import { initialPoints } from '../core/init';
 import type { FourierLoss } from '../core/loss';
-import { toExponential } from '../core/schedule';
+import { createEngineFor } from '../gpu/configRun';
 import type { GpuContext } from '../gpu/device';
-import { TrajectoryEngine } from '../gpu/engine';
+import type { TrajectoryEngine } from '../gpu/engine';
+import { RING_RECORD, ringSlotAtStart } from '../gpu/layout';
 import { batchMemoryBytes } from '../gpu/limits';
 import type { PathSource } from '../gpu/pathSource';
-import { GapReducer } from '../gpu/reduce';
+import type { GapReducer } from '../gpu/reduce';
 
 /** GPU memory the path ring may take; the ring gets as many slots as fit, within the bounds below. */
 const HISTORY_BUDGET_BYTES = 32 * 1024 * 1024;
@@ -21,7 +21,7 @@ const MIN_HISTORY_SLOTS = 2;
 
 /** Ring slots for `count` trajectories: enough for the whole run when it fits the budget. */
 export function historySlots(count: number, steps: number, sampleEvery: number): number {
-  const fit = Math.floor(HISTORY_BUDGET_BYTES / (16 * count));
+  const fit = Math.floor(HISTORY_BUDGET_BYTES / (RING_RECORD.bytes * count));
   const whole = Math.floor(steps / sampleEvery) + 1;
   return Math.max(MIN_HISTORY_SLOTS, Math.min(fit, whole, MAX_HISTORY_SLOTS));
 }
@@ -37,7 +37,7 @@ export class Session {
     readonly engine: TrajectoryEngine,
     readonly points: Float64Array,
     readonly historyLength: number,
-    /** Drift summary on the GPU (lab.stats, the drift panel). */
+    /** Drift summary on the GPU (lab.stats, the drift panel): the engine's one reducer. */
     readonly reducer: GapReducer,
   ) {}
 
@@ -50,32 +50,18 @@ export class Session {
     config: ExperimentConfig,
     twoProdFma: () => Promise<boolean>,
   ): Promise<Session> {
-    if (config.precision !== 'f32' && config.precision !== 'df64') {
-      throw new Error(`precision ${config.precision} does not run on the GPU (use f32 or df64)`);
-    }
-    const { loss } = resolveLoss(config.loss);
-    const points = initialPoints(config.init);
-    const count = points.length / 2;
-    const historyLength = historySlots(count, config.steps, config.sampleEvery);
-    const engine = await TrajectoryEngine.create(ctx, {
-      precision: config.precision,
-      loss,
-      schedule: toExponential(config.optimizer),
-      tolerance: config.driftTolerance,
-      points,
-      historyLength,
-      sampleEvery: config.sampleEvery,
-      numerics: config.numerics,
+    const { engine, loss, points, setup } = await createEngineFor(ctx, config, {
       twoProdFma: config.precision === 'df64' ? await twoProdFma() : false,
+      ringSlots: (count) => historySlots(count, config.steps, config.sampleEvery),
     });
     let reducer: GapReducer;
     try {
-      reducer = await GapReducer.create(ctx, engine.metrics, engine.count);
+      reducer = await engine.gapReducer();
     } catch (e) {
       engine.destroy();
       throw e;
     }
-    const session = new Session(ctx, config, loss, engine, points, historyLength, reducer);
+    const session = new Session(ctx, config, loss, engine, points, setup.historyLength ?? 0, reducer);
     session.writeFirstSample();
     return session;
   }
@@ -107,14 +93,7 @@ export class Session {
 
   /** The kernel writes samples for t ≥ 1 only: sample 0 (slot 0) is the initial points, in both runs. */
   private writeFirstSample(): void {
-    const n = this.count;
-    const rec = new Float32Array(4 * n);
-    for (let i = 0; i < n; i++) {
-      const x = this.points[2 * i];
-      const y = this.points[2 * i + 1];
-      rec.set([x, y, x, y], 4 * i);
-    }
-    this.ctx.device.queue.writeBuffer(this.engine.history, 0, rec);
+    this.ctx.device.queue.writeBuffer(this.engine.history, 0, ringSlotAtStart(this.points));
   }
 
   pathSource(): PathSource {
@@ -131,8 +110,8 @@ export class Session {
     };
   }
 
+  /** Frees the engine and with it the reducer (the engine owns the one reduction of its metrics). */
   destroy(): void {
-    this.reducer.destroy();
     this.engine.destroy();
   }
 }

@@ -1,16 +1,17 @@
 /**
  * The Precision tab's module Web Worker: runs runStudy (src/core/study) for one config, f64, dd and mp on
- * the CPU here (the CLI's integrators, sampled for the drift curves) and the Lyapunov twin runs; for f32 and
+ * the CPU (the CLI's integrators, sampled for the drift curves, on a pool of Web Workers, one per core up to
+ * src/playground/cpuWorkerPool.ts's cap) and the Lyapunov twin runs here; for f32 and
  * df64 it asks the page, which owns the GPU device (src/playground/precisionStudy.ts), and waits for the answer.
  * One study per worker: the page terminates it when the study ends or is cancelled.
  */
 import type { ExperimentConfig, Precision } from '../core/config/types';
-import { runCpu } from '../core/run/cpuRun';
+import type { ChunkPool } from '../core/run/chunkPool';
 import type { RunOutput } from '../core/run/output';
 import type { SampleSummary } from '../core/run/summary';
 import { runStudy, type StudyStage } from '../core/study/runStudy';
 import type { StudyResult } from '../core/study/types';
-import { runCpuSlim } from './precisionData';
+import { cpuWorkerPool } from './cpuWorkerPool';
 
 export type StudyRequest =
   | {
@@ -48,7 +49,16 @@ function askGpu(config: ExperimentConfig, perStep: boolean): Promise<RunOutput |
 }
 
 async function start(req: Extract<StudyRequest, { type: 'start' }>): Promise<void> {
-  const study = await runStudy(req.config, {
+  const pool = cpuWorkerPool(scope.navigator);
+  try {
+    post({ type: 'done', study: await study(req, pool) });
+  } finally {
+    await pool.close();
+  }
+}
+
+function study(req: Extract<StudyRequest, { type: 'start' }>, pool: ChunkPool) {
+  return runStudy(req.config, {
     precisions: req.precisions,
     ddSubset: req.ddSubset,
     now: () => performance.now() / 1000,
@@ -68,17 +78,15 @@ async function start(req: Extract<StudyRequest, { type: 'start' }>): Promise<voi
       const perStep = cfg.sampleEvery === 1;
       const sampled = perStep ? cfg : { ...cfg, sampleEvery: req.sampleEvery };
       if (cfg.backend === 'gpu') return askGpu(sampled, perStep);
-      const out =
-        perStep || cfg.precision === 'mp'
-          ? runCpu(sampled, { onProgress, bits: extra?.bits })
-          : runCpuSlim(sampled, onProgress);
+      // Slim (events and summary only) unless runStudy needs the states (departures from mp).
+      const slim = !perStep && cfg.precision !== 'mp';
+      const out = await pool.run(sampled, { onProgress, slim, ...(extra?.bits ? { bits: extra.bits } : {}) });
       // A per-step rerun covers mp's subset only: the drift curve keeps the first run's, over all starts.
       if (!perStep || cfg.precision === 'mp')
         post({ type: 'drift', precision: cfg.precision, summary: out.summary });
       return out;
     },
   });
-  post({ type: 'done', study });
 }
 
 scope.onmessage = (ev: MessageEvent<StudyRequest>) => {

@@ -18,25 +18,16 @@ export const VIRIDIS: readonly (readonly [number, number, number])[] = [
   [0xfd, 0xe7, 0x25],
 ];
 
-/** `const COLORMAP` and `COLORMAP_STOPS` for the heatmap shader (values are sRGB in [0, 1]). */
+/** `const COLORMAP` and `COLORMAP_STOPS` for the fullscreen shaders (values are sRGB in [0, 1]). */
 export function colormapWgsl(): string {
-  const rows = VIRIDIS.map(
-    ([r, g, b]) => `  vec3<f32>(${(r / 255).toFixed(6)}, ${(g / 255).toFixed(6)}, ${(b / 255).toFixed(6)}),`,
+  return [`const COLORMAP_STOPS: u32 = ${VIRIDIS.length}u;`, ...wgslTable('COLORMAP', VIRIDIS), ''].join(
+    '\n',
   );
-  return [
-    `const COLORMAP_STOPS: u32 = ${VIRIDIS.length}u;`,
-    `const COLORMAP = array<vec3<f32>, ${VIRIDIS.length}>(`,
-    ...rows,
-    ');',
-    '',
-  ].join('\n');
 }
 
 /** A CSS linear-gradient with the same stops, running in `direction` (e.g. "to top"). */
 export function colormapCss(direction: string): string {
-  const n = VIRIDIS.length - 1;
-  const stops = VIRIDIS.map(([r, g, b], i) => `rgb(${r}, ${g}, ${b}) ${((100 * i) / n).toFixed(1)}%`);
-  return `linear-gradient(${direction}, ${stops.join(', ')})`;
+  return gradientCss(VIRIDIS, direction);
 }
 
 /** sRGB bytes of plasma (matplotlib) at t = 0, 0.1, …, 1: divergence steps, distinct from the heatmap's. */
@@ -92,8 +83,13 @@ export function pathPalettesWgsl(): string {
 
 /** CSS linear-gradient of plasma. */
 export function plasmaCss(direction: string): string {
-  const n = PLASMA.length - 1;
-  const stops = PLASMA.map(([r, g, b], i) => `rgb(${r}, ${g}, ${b}) ${((100 * i) / n).toFixed(1)}%`);
+  return gradientCss(PLASMA, direction);
+}
+
+/** Evenly spaced stops of `table` as a CSS linear-gradient running in `direction`. */
+function gradientCss(table: readonly (readonly [number, number, number])[], direction: string): string {
+  const n = table.length - 1;
+  const stops = table.map(([r, g, b], i) => `rgb(${r}, ${g}, ${b}) ${((100 * i) / n).toFixed(1)}%`);
   return `linear-gradient(${direction}, ${stops.join(', ')})`;
 }
 

@@ -4,11 +4,11 @@
  * grey where they never did, and a distinct colour where the exponential run overflowed first. Drawn into
  * its own small canvas with the engine's device, reading the metric buffer directly.
  */
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import mapWgsl from '../../shaders/render_divergence_map.wgsl?raw';
-import { compileShaderModule } from '../gpu/errors';
 import { METRIC_STRUCT, structWgsl } from '../gpu/layout';
-import { colormapWgsl } from './colormap';
+import { createFullscreenPipeline, fullscreenShader } from './fullscreen';
+import { paramsUniform, uniformAndStorageGroup } from './pipeline';
 
 /** sRGB bytes of the two colours outside the colormap (the DOM legend uses the same). */
 export const NEVER_DIVERGED_RGB: readonly [number, number, number] = [0x5a, 0x5a, 0x66];
@@ -29,13 +29,12 @@ const vec3 = ([r, g, b]: readonly number[]) =>
   `vec3<f32>(${(r / 255).toFixed(6)}, ${(g / 255).toFixed(6)}, ${(b / 255).toFixed(6)})`;
 
 export function divergenceMapShader(): string {
-  return [
+  return fullscreenShader(
+    mapWgsl,
     structWgsl(METRIC_STRUCT, 'f32'),
-    colormapWgsl(),
     `const NEVER_DIVERGED = ${vec3(NEVER_DIVERGED_RGB)};`,
     `const OVERFLOWED = ${vec3(OVERFLOWED_RGB)};`,
-    mapWgsl,
-  ].join('\n');
+  );
 }
 
 export class DivergenceMap {
@@ -48,38 +47,34 @@ export class DivergenceMap {
     private readonly pipeline: GPURenderPipeline,
     code: string,
   ) {
-    this.view = makeStructuredView(makeShaderDataDefinitions(code).uniforms.map_params);
-    this.uniform = device.createBuffer({
-      label: 'divergence map params',
-      size: this.view.arrayBuffer.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const params = paramsUniform(device, code, 'map_params', 'divergence map params');
+    this.view = params.view;
+    this.uniform = params.buffer;
   }
 
   /** A map that draws into textures of `format` (a canvas's preferred format, or any for tests). */
   static async create(device: GPUDevice, format: GPUTextureFormat): Promise<DivergenceMap> {
     const code = divergenceMapShader();
-    const module = await compileShaderModule(device, 'divergence map shader', code);
-    const pipeline = await device.createRenderPipelineAsync({
-      label: 'divergence map pipeline',
-      layout: 'auto',
-      vertex: { module, entryPoint: 'divergence_map_vs' },
-      fragment: { module, entryPoint: 'divergence_map_fs', targets: [{ format }] },
-      primitive: { topology: 'triangle-list' },
-    });
+    const pipeline = await createFullscreenPipeline(
+      device,
+      'divergence map',
+      code,
+      'divergence_map_fs',
+      format,
+    );
     return new DivergenceMap(device, pipeline, code);
   }
 
   private bindGroupFor(metrics: GPUBuffer): GPUBindGroup {
     if (this.group?.metrics !== metrics) {
-      const bindGroup = this.device.createBindGroup({
-        label: 'divergence map bind group',
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: this.uniform } },
-          { binding: 1, resource: { buffer: metrics } },
-        ],
-      });
+      const layout = this.pipeline.getBindGroupLayout(0);
+      const bindGroup = uniformAndStorageGroup(
+        this.device,
+        'divergence map bind group',
+        layout,
+        this.uniform,
+        metrics,
+      );
       this.group = { metrics, bindGroup };
     }
     return this.group.bindGroup;

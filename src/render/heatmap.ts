@@ -5,31 +5,16 @@
  * in bands of rows, each one dispatch below the device's safe invocation count.
  */
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
-import heatmapWgsl from '../../shaders/render_heatmap.wgsl?raw';
-import type { FourierLoss } from '../core/loss';
-import { scaledCoefficientsDD } from '../core/loss';
+import heatmapBodyWgsl from '../../shaders/render_heatmap.wgsl?raw';
+import { type FourierLoss, lossRange, scaledCoefficientsDD } from '../core/loss';
 import { compileShaderModule } from '../gpu/errors';
 import { fieldShader } from '../gpu/shaderSource';
+import { createUniformSlotBuffer, slotOffset, writeUniformSlots } from '../gpu/uniformSlots';
 import type { WorldRect } from './camera';
-import { colormapWgsl } from './colormap';
+import { createFullscreenPipeline, fullscreenShader } from './fullscreen';
+import { paramsUniform, uniformAndStorageGroup } from './pipeline';
 
-const UNIFORM_SLOT = 256;
 const ROW_ALIGN = 16; // 16 cells × 16 bytes: band offsets stay multiples of 256 bytes
-
-/** Smallest and largest f(θ) over a fine sampling of the circle (the colour range). */
-export function lossRange(loss: FourierLoss, samples = 4096): { min: number; max: number } {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let s = 0; s < samples; s++) {
-    const th = (2 * Math.PI * s) / samples;
-    let f = 0;
-    for (let k = 0; k < loss.a.length; k++)
-      f += loss.a[k] * Math.cos((k + 1) * th) + loss.b[k] * Math.sin((k + 1) * th);
-    min = Math.min(min, f);
-    max = Math.max(max, f);
-  }
-  return { min, max };
-}
 
 export class Heatmap {
   private readonly fieldParams: StructuredView;
@@ -55,7 +40,6 @@ export class Heatmap {
   ) {
     const fieldCode = fieldShader();
     this.fieldParams = makeStructuredView(makeShaderDataDefinitions(fieldCode).uniforms.field_params);
-    this.heatParams = makeStructuredView(makeShaderDataDefinitions(heatmapWgsl).uniforms.heat_params);
     this.fieldLayout = device.createBindGroupLayout({
       label: 'loss field bind group layout',
       entries: [
@@ -69,20 +53,13 @@ export class Heatmap {
       size: 64 * 16,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    this.heatUniform = device.createBuffer({
-      label: 'heatmap params',
-      size: this.heatParams.arrayBuffer.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const heat = paramsUniform(device, fullscreenShader(heatmapBodyWgsl), 'heat_params', 'heatmap params');
+    this.heatParams = heat.view;
+    this.heatUniform = heat.buffer;
   }
 
   static async create(device: GPUDevice, format: GPUTextureFormat, maxInvocations: number): Promise<Heatmap> {
     const fieldModule = await compileShaderModule(device, 'loss field shader', fieldShader());
-    const drawModule = await compileShaderModule(
-      device,
-      'heatmap shader',
-      `${colormapWgsl()}\n${heatmapWgsl}`,
-    );
     const layout = device.createBindGroupLayout({
       label: 'heatmap bind group layout',
       entries: [
@@ -90,13 +67,11 @@ export class Heatmap {
         { binding: 1, visibility: GPUShaderStage.FRAGMENT, buffer: { type: 'read-only-storage' } },
       ],
     });
-    const drawPipeline = await device.createRenderPipelineAsync({
-      label: 'heatmap pipeline',
-      layout: device.createPipelineLayout({ label: 'heatmap pipeline layout', bindGroupLayouts: [layout] }),
-      vertex: { module: drawModule, entryPoint: 'heatmap_vs' },
-      fragment: { module: drawModule, entryPoint: 'heatmap_fs', targets: [{ format }] },
-      primitive: { topology: 'triangle-list' },
-    });
+    // An explicit layout: the field buffer is read-write storage for the compute pass, read-only here.
+    const code = fullscreenShader(heatmapBodyWgsl);
+    const drawPipeline = await createFullscreenPipeline(device, 'heatmap', code, 'heatmap_fs', format, [
+      layout,
+    ]);
     return new Heatmap(device, fieldModule, drawPipeline, maxInvocations);
   }
 
@@ -159,11 +134,7 @@ export class Heatmap {
     });
     const rowsPerBand = Math.max(8, Math.floor(this.maxInvocations / w / 8) * 8);
     const count = Math.ceil(h / rowsPerBand);
-    this.bandUniform = this.device.createBuffer({
-      label: `loss field params (${count} bands)`,
-      size: count * UNIFORM_SLOT,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    this.bandUniform = createUniformSlotBuffer(this.device, `loss field params (${count} bands)`, count);
     const paramBytes = this.fieldParams.arrayBuffer.byteLength;
     this.bands = [];
     for (let b = 0; b < count; b++) {
@@ -173,7 +144,7 @@ export class Heatmap {
         label: `loss field bind group (rows ${row0}+${rows})`,
         layout: this.fieldLayout,
         entries: [
-          { binding: 0, resource: { buffer: this.bandUniform, offset: b * UNIFORM_SLOT, size: paramBytes } },
+          { binding: 0, resource: { buffer: this.bandUniform, offset: slotOffset(b), size: paramBytes } },
           { binding: 1, resource: { buffer: this.coeffs } },
           { binding: 2, resource: { buffer: this.field, offset: row0 * w * 16, size: rows * w * 16 } },
         ],
@@ -181,14 +152,14 @@ export class Heatmap {
       this.bands.push({ row0, rows, group });
     }
     this.heatParams.set({ grid: [w, h] });
-    this.drawGroup = this.device.createBindGroup({
-      label: 'heatmap bind group',
-      layout: this.drawPipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.heatUniform } },
-        { binding: 1, resource: { buffer: this.field } },
-      ],
-    });
+    const drawLayout = this.drawPipeline.getBindGroupLayout(0);
+    this.drawGroup = uniformAndStorageGroup(
+      this.device,
+      'heatmap bind group',
+      drawLayout,
+      this.heatUniform,
+      this.field,
+    );
     this.computedFor = '';
   }
 
@@ -201,9 +172,9 @@ export class Heatmap {
     if (!this.fieldPipeline || !this.bandUniform || key === this.computedFor) return false;
     this.computedFor = key;
     const { width, height } = this.grid;
-    const all = new Uint8Array(this.bands.length * UNIFORM_SLOT);
     const dy = (rect.y1 - rect.y0) / height;
-    this.bands.forEach(({ row0, rows }, b) => {
+    // One slot per band, each bound at its own static offset.
+    const slots = this.bands.map(({ row0, rows }) => {
       this.fieldParams.set({
         width,
         height: rows,
@@ -212,9 +183,9 @@ export class Heatmap {
         y0: rect.y0 + row0 * dy,
         y1: rect.y0 + (row0 + rows) * dy,
       });
-      all.set(new Uint8Array(this.fieldParams.arrayBuffer), b * UNIFORM_SLOT);
+      return this.fieldParams.arrayBuffer.slice(0);
     });
-    this.device.queue.writeBuffer(this.bandUniform, 0, all);
+    writeUniformSlots(this.device, this.bandUniform, slots);
     this.device.queue.writeBuffer(this.heatUniform, 0, this.heatParams.arrayBuffer);
     const pass = encoder.beginComputePass({ label: 'loss field pass' });
     pass.setPipeline(this.fieldPipeline);

@@ -19,6 +19,7 @@ import { newestSample, type PathSource } from '../gpu/pathSource';
 import type { ColorBy } from '../playground/viewState';
 import { causeWgsl } from './cause';
 import { pathPalettesWgsl } from './colormap';
+import { ALPHA_BLEND, createDrawPipeline } from './pipeline';
 import { fillSampleLog2c, LOG2_CAP } from './rawRun';
 
 export type RunName = 'weightDecay' | 'projected' | 'exponential';
@@ -134,24 +135,15 @@ export class PathRenderer {
         storage(4),
       ],
     });
-    const pipeline = await device.createRenderPipelineAsync({
-      label: 'paths pipeline',
-      layout: device.createPipelineLayout({ label: 'paths pipeline layout', bindGroupLayouts: [layout] }),
-      vertex: { module, entryPoint: 'paths_vs' },
-      fragment: {
-        module,
-        entryPoint: 'paths_fs',
-        targets: [
-          {
-            format,
-            blend: {
-              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            },
-          },
-        ],
-      },
-      primitive: { topology: 'line-list' },
+    const pipeline = await createDrawPipeline(device, {
+      label: 'paths',
+      module,
+      vertex: 'paths_vs',
+      fragment: 'paths_fs',
+      format,
+      topology: 'line-list',
+      blend: ALPHA_BLEND,
+      bindGroupLayouts: [layout],
     });
     return new PathRenderer(device, pipeline, vertexBudget);
   }

@@ -4,13 +4,12 @@
  * just f sampled on the circle once per loss (float64 on the host, uploaded as a small table).
  */
 
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import polarWgsl from '../../shaders/render_polar.wgsl?raw';
-import { fAt } from '../core/basins';
-import type { FourierLoss } from '../core/loss';
-import { compileShaderModule } from '../gpu/errors';
+import { type FourierLoss, fAt } from '../core/loss';
 import type { WorldRect } from './camera';
-import { colormapWgsl } from './colormap';
+import { createFullscreenPipeline, fullscreenShader } from './fullscreen';
+import { paramsUniform, uniformAndStorageGroup } from './pipeline';
 
 const SAMPLES = 1024;
 /** The f(θ) strip along the bottom, in CSS px. */
@@ -26,40 +25,32 @@ export class PolarBackground {
     private readonly device: GPUDevice,
     private readonly pipeline: GPURenderPipeline,
   ) {
-    this.params = makeStructuredView(makeShaderDataDefinitions(polarWgsl).uniforms.polar_params);
-    this.uniform = device.createBuffer({
-      label: 'polar background params',
-      size: this.params.arrayBuffer.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const params = paramsUniform(
+      device,
+      fullscreenShader(polarWgsl),
+      'polar_params',
+      'polar background params',
+    );
+    this.params = params.view;
+    this.uniform = params.buffer;
     this.table = device.createBuffer({
       label: `f(θ) table (${SAMPLES})`,
       size: 4 * SAMPLES,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
-    this.group = device.createBindGroup({
-      label: 'polar background bind group',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.uniform } },
-        { binding: 1, resource: { buffer: this.table } },
-      ],
-    });
+    const layout = pipeline.getBindGroupLayout(0);
+    this.group = uniformAndStorageGroup(
+      device,
+      'polar background bind group',
+      layout,
+      this.uniform,
+      this.table,
+    );
   }
 
   static async create(device: GPUDevice, format: GPUTextureFormat): Promise<PolarBackground> {
-    const module = await compileShaderModule(
-      device,
-      'polar background shader',
-      `${colormapWgsl()}\n${polarWgsl}`,
-    );
-    const pipeline = await device.createRenderPipelineAsync({
-      label: 'polar background pipeline',
-      layout: 'auto',
-      vertex: { module, entryPoint: 'polar_vs' },
-      fragment: { module, entryPoint: 'polar_fs', targets: [{ format }] },
-      primitive: { topology: 'triangle-list' },
-    });
+    const code = fullscreenShader(polarWgsl);
+    const pipeline = await createFullscreenPipeline(device, 'polar background', code, 'polar_fs', format);
     return new PolarBackground(device, pipeline);
   }
 

@@ -13,10 +13,11 @@
  *            steepest ray, proportional beyond.
  */
 
-import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import type { StructuredView } from 'webgpu-utils';
 import quiverWgsl from '../../shaders/render_quiver.wgsl?raw';
 import { compileShaderModule } from '../gpu/errors';
 import type { QuiverMode } from '../playground/viewState';
+import { ALPHA_BLEND, createDrawPipeline, paramsUniform, uniformAndStorageGroup } from './pipeline';
 
 export const QUIVER_SPACING_CSS = 32;
 
@@ -46,34 +47,21 @@ export class Quiver {
     private readonly device: GPUDevice,
     private readonly pipeline: GPURenderPipeline,
   ) {
-    this.params = makeStructuredView(makeShaderDataDefinitions(quiverWgsl).uniforms.quiver_params);
-    this.uniform = device.createBuffer({
-      label: 'quiver params',
-      size: this.params.arrayBuffer.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const params = paramsUniform(device, quiverWgsl, 'quiver_params', 'quiver params');
+    this.params = params.view;
+    this.uniform = params.buffer;
   }
 
   static async create(device: GPUDevice, format: GPUTextureFormat): Promise<Quiver> {
     const module = await compileShaderModule(device, 'quiver shader', quiverWgsl);
-    const pipeline = await device.createRenderPipelineAsync({
-      label: 'quiver pipeline',
-      layout: 'auto',
-      vertex: { module, entryPoint: 'quiver_vs' },
-      fragment: {
-        module,
-        entryPoint: 'quiver_fs',
-        targets: [
-          {
-            format,
-            blend: {
-              color: { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            },
-          },
-        ],
-      },
-      primitive: { topology: 'line-list' },
+    const pipeline = await createDrawPipeline(device, {
+      label: 'quiver',
+      module,
+      vertex: 'quiver_vs',
+      fragment: 'quiver_fs',
+      format,
+      topology: 'line-list',
+      blend: ALPHA_BLEND,
     });
     return new Quiver(device, pipeline);
   }
@@ -101,14 +89,8 @@ export class Quiver {
     this.device.queue.writeBuffer(this.uniform, 0, this.params.arrayBuffer);
     this.vertices = 6 * arrows[0] * arrows[1];
     if (this.boundTo !== field) {
-      this.group = this.device.createBindGroup({
-        label: 'quiver bind group',
-        layout: this.pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: this.uniform } },
-          { binding: 1, resource: { buffer: field } },
-        ],
-      });
+      const layout = this.pipeline.getBindGroupLayout(0);
+      this.group = uniformAndStorageGroup(this.device, 'quiver bind group', layout, this.uniform, field);
       this.boundTo = field;
     }
   }

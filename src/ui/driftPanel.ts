@@ -5,10 +5,12 @@
  */
 
 import uPlot from 'uplot';
+import { AXIS, precisionColour } from './chartTheme';
 import { download } from './download';
 import { driftChartSvg } from './driftSvg';
-import { decadeSplits, logRange } from './logAxis';
+import { gapChartAxes } from './logAxis';
 import 'uplot/dist/uPlot.min.css';
+import './panel.css';
 import './driftPanel.css';
 import type { DriftHistogram, DriftSeries } from '../playground/driftRecorder';
 import { colormapCss } from '../render/colormap';
@@ -25,24 +27,10 @@ export type { DriftHistogram, DriftSeries };
 const MIN_REDRAW_MS = 250;
 const CHART_HEIGHT = 170;
 const MAP_SIZE = 150;
-const PRECISION_COLOURS: Record<string, string> = {
-  f32: '#ff8a3d',
-  df64: '#4fc3f7',
-  f64: '#9ccc65',
-  dd: '#ce93d8',
-};
-const FALLBACK_COLOURS = ['#ffd54f', '#f06292', '#80cbc4'];
-const AXIS = {
-  stroke: '#c8c8d8',
-  grid: { stroke: '#ffffff14', width: 1 },
-  ticks: { stroke: '#ffffff30', width: 1 },
-};
-
 const rgb = ([r, g, b]: readonly number[]) => `rgb(${r}, ${g}, ${b})`;
 /** Log scale: a gap of exactly 0 (or none, NaN) cannot be drawn and leaves a hole in the line. */
 const positiveOrNull = (a: ArrayLike<number>) =>
   Array.from(a, (v) => (v > 0 && Number.isFinite(v) ? v : null));
-const isPow10 = (v: number) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
 const fmtGap = (v: number) =>
   Number.isNaN(v) ? '–' : v >= 0.01 && v < 100 ? `${+v.toPrecision(3)}` : v.toExponential(1);
 
@@ -72,7 +60,7 @@ export class DriftPanel {
     options: { open?: boolean } = {},
   ) {
     this.collapsed = !(options.open ?? true);
-    this.root = el('section', 'drift-panel', container);
+    this.root = el('section', 'ui-panel drift-panel', container);
     this.root.setAttribute('aria-label', 'Drift between the weight-decay and exponential runs');
     const head = el('button', 'drift-head', this.root);
     head.type = 'button';
@@ -189,10 +177,6 @@ export class DriftPanel {
       .join(' · ');
   }
 
-  private colour(precision: string, k: number): string {
-    return PRECISION_COLOURS[precision] ?? FALLBACK_COLOURS[k % FALLBACK_COLOURS.length];
-  }
-
   private chart(
     box: HTMLElement,
     current: { key: string; plot: uPlot } | null,
@@ -220,7 +204,7 @@ export class DriftPanel {
     const key = list.map((s) => s.precision).join(',');
     const series: uPlot.Series[] = [{ label: 'step' }];
     list.forEach((s, k) => {
-      const stroke = this.colour(s.precision, k);
+      const stroke = precisionColour(s.precision, k);
       series.push(
         {
           label: `${s.precision} median`,
@@ -251,25 +235,8 @@ export class DriftPanel {
       (width) => ({
         width,
         height: CHART_HEIGHT,
-        scales: {
-          x: { time: false },
-          y: {
-            distr: 3,
-            // No positive gap yet: a fixed range instead of log(0).
-            range: logRange([1e-8, 1]),
-          },
-        },
-        axes: [
-          { ...AXIS },
-          {
-            ...AXIS,
-            size: 52,
-            splits: decadeSplits,
-            filter: (_, splits) => splits, // keep them all (the default log filter thins by spacing)
-            values: (_, splits) =>
-              splits.map((v) => (v != null && isPow10(v) ? `1e${Math.round(Math.log10(v))}` : '')),
-          },
-        ],
+        // No positive gap yet: a fixed range instead of log(0).
+        ...gapChartAxes([1e-8, 1]),
         legend: { live: true },
         series,
       }),
@@ -284,7 +251,7 @@ export class DriftPanel {
     const key = list.map((h) => `${h.precision}`).join(',');
     const series: uPlot.Series[] = [{ label: 'step ≥' }];
     list.forEach((h, k) => {
-      const stroke = this.colour(h.precision, k);
+      const stroke = precisionColour(h.precision, k);
       series.push({
         label: h.precision,
         stroke,

@@ -5,24 +5,14 @@
  */
 
 import uPlot from 'uplot';
-import { decadeSplits, logRange } from './logAxis';
+import { AXIS, PRECISION_COLOURS } from './chartTheme';
+import { gapChartAxes } from './logAxis';
 import 'uplot/dist/uPlot.min.css';
-import type { Precision } from '../core/config/types';
 import { studyToSvg } from '../core/study/svg';
 import { bitsChartData, driftChartData } from '../playground/precisionData';
 import type { PrecisionStudyResult } from '../playground/precisionStudy';
 
 const CHART_HEIGHT = 190;
-/** As the drift panel's (src/ui/driftPanel.ts). */
-export const PRECISION_COLOURS: Record<Precision, string> = {
-  f32: '#ff8a3d',
-  df64: '#4fc3f7',
-  f64: '#9ccc65',
-  dd: '#ce93d8',
-  mp: '#e0e0e0',
-};
-const AXIS = { stroke: '#c8c8d8', grid: { stroke: '#ffffff14', width: 1 }, ticks: { stroke: '#ffffff30' } };
-
 function options(box: HTMLElement, title: string, o: Partial<uPlot.Options>): uPlot.Options {
   const width = Math.max(240, box.clientWidth || 300);
   // A static legend (no hover values): the charts are read, not scrubbed.
@@ -41,23 +31,7 @@ export function drawStudyCharts(
     driftSeries.push({ label: s.precision, stroke: PRECISION_COLOURS[s.precision], width: 1.5 });
   const d = new uPlot(
     options(driftBox, 'Median angle gap (rad, log) vs step', {
-      scales: {
-        x: { time: false },
-        y: {
-          distr: 3,
-          range: logRange([1e-16, 1]),
-        },
-      },
-      axes: [
-        { ...AXIS },
-        {
-          ...AXIS,
-          size: 52,
-          splits: decadeSplits,
-          filter: (_, splits) => splits,
-          values: (_, v) => v.map((x) => (x == null ? '' : `1e${Math.round(Math.log10(x))}`)),
-        },
-      ],
+      ...gapChartAxes([1e-16, 1]),
       series: driftSeries,
     }),
     [drift.x, ...drift.series.map((s) => s.median)] as uPlot.AlignedData,

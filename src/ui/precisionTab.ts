@@ -7,6 +7,7 @@
  * opened (a GUI button).
  */
 import type uPlot from 'uplot';
+import './panel.css';
 import './precisionTab.css';
 import { PRECISIONS, type Precision } from '../core/config/types';
 import { studyToCsv } from '../core/study/csv';
@@ -55,7 +56,7 @@ export class PrecisionTab {
     container: HTMLElement,
     private readonly deps: PrecisionTabDeps,
   ) {
-    this.root = el('section', 'ptab', container);
+    this.root = el('section', 'ui-panel ptab', container);
     this.root.setAttribute('aria-label', 'Precision study');
     this.root.hidden = true;
     const head = el('div', 'ptab-head', this.root);

@@ -4,6 +4,7 @@
  * (config + view) is the app's business. ←/→ move while the tour is open, Esc closes it; keys typed into
  * inputs (the GUI's sliders and text fields) are left alone.
  */
+import './panel.css';
 import './tour.css';
 import { FIGURES, type Figure } from '../playground/figures';
 
@@ -22,7 +23,7 @@ export class Tour {
     private readonly figures: readonly Figure[] = FIGURES,
   ) {
     this.bar = document.createElement('div');
-    this.bar.className = 'tour';
+    this.bar.className = 'ui-panel tour';
     this.bar.setAttribute('role', 'region');
     this.bar.setAttribute('aria-label', 'Tour of the figures');
     this.bar.hidden = true;

@@ -15,6 +15,7 @@ const LAYER_RANK: Record<string, number> = {
   render: 3,
   record: 3,
   bench: 3,
+  api: 3,
   ui: 4,
   fallback: 5,
   app: 6,

@@ -4,33 +4,10 @@
  * The f64 numbers are checked against an independent float64 weight-decay run written here with
  * Math.atan2/cos/sin (the code under test uses complex powers of the unit vector instead).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface CliResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): CliResult {
-  const env = { ...process.env };
-  delete env.SCALEINV_DEBUG;
-  const r = spawnSync(process.execPath, ['bin/scaleinv-lab.mjs', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env,
-    timeout: 60_000,
-  });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CliResult, cli, tempConfig } from './cliHarness';
 
 /** Exit 2, nothing on stdout, exactly one line on stderr, no stack trace; returns that line. */
 function expectUsageError(r: CliResult): string {
@@ -111,18 +88,7 @@ interface Output {
 
 const STEP_LIST = Array.from({ length: STEPS / EVERY + 1 }, (_, i) => i * EVERY);
 
-let dir: string;
-let configPath: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scaleinv-cli-'));
-  configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify(CONFIG));
-});
-
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = tempConfig('scaleinv-cli-', CONFIG);
 
 function expectContract(out: Output, precision: string): void {
   expect(out.precision).toBe(precision);
@@ -148,9 +114,20 @@ function expectContract(out: Output, precision: string): void {
   });
 }
 
+/** Every weight-decay sample within 1e-12 of the independent float64 run (referenceRun) at its step. */
+function expectNearReference(out: Output): void {
+  out.trajectories.forEach((tr, i) => {
+    const ref = referenceRun(...INITS[i]);
+    tr.samples.step.forEach((t, j) => {
+      const [x, y] = tr.samples.wd[j] as [number, number];
+      expect(Math.abs(x - ref[t][0]) + Math.abs(y - ref[t][1])).toBeLessThan(1e-12);
+    });
+  });
+}
+
 describe('scaleinv-lab run (valid configs)', () => {
   it('prints the documented JSON, and f64 matches an independent float64 run', () => {
-    const r = cli(['run', configPath]);
+    const r = cli(['run', files.config]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout.endsWith('\n')).toBe(true);
@@ -181,7 +158,7 @@ describe('scaleinv-lab run (valid configs)', () => {
   });
 
   it('--precision f32 overrides the file', () => {
-    const r = cli(['run', configPath, '--precision', 'f32']);
+    const r = cli(['run', files.config, '--precision', 'f32']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as Output;
     expectContract(out, 'f32');
@@ -198,40 +175,28 @@ describe('scaleinv-lab run (valid configs)', () => {
   });
 
   it('--precision dd overrides the file; --out x.json writes the same JSON to a file', () => {
-    const file = join(dir, 'out.json');
-    const r = cli(['run', configPath, '--precision', 'dd', '--out', file]);
+    const file = join(files.dir, 'out.json');
+    const r = cli(['run', files.config, '--precision', 'dd', '--out', file]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const out = JSON.parse(readFileSync(file, 'utf8')) as Output;
     expectContract(out, 'dd');
-    out.trajectories.forEach((tr, i) => {
-      const ref = referenceRun(...INITS[i]);
-      tr.samples.step.forEach((t, j) => {
-        const [x, y] = tr.samples.wd[j] as [number, number];
-        expect(Math.abs(x - ref[t][0]) + Math.abs(y - ref[t][1])).toBeLessThan(1e-12);
-      });
-    });
+    expectNearReference(out);
   });
 
   it('--precision mp --bits 128: same contract, mp info, renormalisation forced off, the reference run', () => {
-    const r = cli(['run', configPath, '--precision', 'mp', '--bits', '128']);
+    const r = cli(['run', files.config, '--precision', 'mp', '--bits', '128']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as Output;
     expectContract(out, 'mp');
     expect(out.mp).toMatchObject({ bits: 128, digits: 40 });
     expect(out.numerics).toEqual({ renormalize: false, lrMode: 'recurrence' });
-    out.trajectories.forEach((tr, i) => {
-      const ref = referenceRun(...INITS[i]);
-      tr.samples.step.forEach((t, j) => {
-        const [x, y] = tr.samples.wd[j] as [number, number];
-        expect(Math.abs(x - ref[t][0]) + Math.abs(y - ref[t][1])).toBeLessThan(1e-12);
-      });
-    });
+    expectNearReference(out);
   });
 
   it('--out x.csv writes a header and one row per trajectory per sample', () => {
-    const file = join(dir, 'out.csv');
-    const r = cli(['run', configPath, '-o', file]);
+    const file = join(files.dir, 'out.csv');
+    const r = cli(['run', files.config, '-o', file]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -255,31 +220,31 @@ describe('scaleinv-lab (bad usage: exit 2, one line on stderr)', () => {
   });
 
   it('two config files', () => {
-    expect(expectUsageError(cli(['run', configPath, configPath]))).toContain(
+    expect(expectUsageError(cli(['run', files.config, files.config]))).toContain(
       'expected exactly one config file',
     );
   });
 
   it('an unknown flag', () => {
-    expect(expectUsageError(cli(['run', configPath, '--bogus']))).toContain("'--bogus'");
+    expect(expectUsageError(cli(['run', files.config, '--bogus']))).toContain("'--bogus'");
   });
 
   it('--out with another extension writes nothing', () => {
-    const file = join(dir, 'x.txt');
-    const line = expectUsageError(cli(['run', configPath, '--out', file]));
+    const file = join(files.dir, 'x.txt');
+    const line = expectUsageError(cli(['run', files.config, '--out', file]));
     expect(line).toContain('x.txt');
-    expect(line).toContain('.json or .csv');
+    expect(line).toContain('.json, .csv or .arrow');
     expect(existsSync(file)).toBe(false);
   });
 
   it('a missing file', () => {
-    const line = expectUsageError(cli(['run', join(dir, 'nope.json')]));
+    const line = expectUsageError(cli(['run', join(files.dir, 'nope.json')]));
     expect(line).toContain('nope.json');
     expect(line).toContain('no such file');
   });
 
   it('invalid JSON', () => {
-    const file = join(dir, 'broken.json');
+    const file = join(files.dir, 'broken.json');
     writeFileSync(file, '{"steps": 10,\n  "loss": }\n');
     const line = expectUsageError(cli(['run', file]));
     expect(line).toContain('broken.json');
@@ -287,7 +252,7 @@ describe('scaleinv-lab (bad usage: exit 2, one line on stderr)', () => {
   });
 
   it('an invalid config field names the field, the value and the range', () => {
-    const file = join(dir, 'badfield.json');
+    const file = join(files.dir, 'badfield.json');
     writeFileSync(file, JSON.stringify({ ...CONFIG, optimizer: { ...CONFIG.optimizer, lr: -1 }, stpes: 3 }));
     const line = expectUsageError(cli(['run', file]));
     expect(line).toContain('optimizer.lr: -1 is out of range (expected a number in (0, 100])');
@@ -295,15 +260,15 @@ describe('scaleinv-lab (bad usage: exit 2, one line on stderr)', () => {
   });
 
   it('--precision df64 --backend cpu', () => {
-    const line = expectUsageError(cli(['run', configPath, '--precision', 'df64', '--backend', 'cpu']));
+    const line = expectUsageError(cli(['run', files.config, '--precision', 'df64', '--backend', 'cpu']));
     expect(line).toContain('df64 does not run on the cpu backend');
   });
 
   it('--bits out of range, or with a precision other than mp', () => {
-    expect(expectUsageError(cli(['run', configPath, '--precision', 'mp', '--bits', '32']))).toMatch(
+    expect(expectUsageError(cli(['run', files.config, '--precision', 'mp', '--bits', '32']))).toMatch(
       /--bits 32 must be an integer from 64 to 4096/,
     );
-    expect(expectUsageError(cli(['run', configPath, '--bits', '128']))).toContain('precision is f64');
+    expect(expectUsageError(cli(['run', files.config, '--bits', '128']))).toContain('precision is f64');
   });
 
   it('an unknown command', () => {

@@ -1,8 +1,8 @@
 // Basins of f on the circle, checked against independent brute force: a dense scan of f for the local
 // minima and maxima, and gradient flow (many small descent steps) for which minimum an angle flows to.
 import { describe, expect, it } from 'vitest';
-import { basinIndex, fAt, findBasins, maxAbsFPrime, wrapAngle } from '../../src/core/basins';
-import type { FourierLoss } from '../../src/core/loss';
+import { basinIndex, findBasins, maxAbsFPrime, wrapAngle } from '../../src/core/basins';
+import { type FourierLoss, fAt } from '../../src/core/loss';
 import { LOSS_PRESETS } from '../../src/core/presets';
 
 /** Local extrema of f by comparing neighbours on a very fine grid (no derivative used). */

@@ -10,20 +10,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { F32, F64 } from '../../src/core/arith';
-import { evaluateLoss, type FourierLoss, gradient, lossCoefficients } from '../../src/core/loss';
+import { evaluateLoss, fPrime, fSecond, gradient, lossCoefficients } from '../../src/core/loss';
 import { exactDecimal, oracleEvaluate } from '../oracle/decimalOracle';
+import { lossArbitrary, S } from './lossArbitraries';
 
 const U = 2 ** -53;
 const U32 = 2 ** -24;
 
-/** Coefficients in [−1, 1] with full mantissas (n/10^9), no subnormal corner cases. */
-const coefficient = fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1e9);
-const lossArb: fc.Arbitrary<FourierLoss> = fc.integer({ min: 1, max: 6 }).chain((K) =>
-  fc.record({
-    a: fc.array(coefficient, { minLength: K, maxLength: K }),
-    b: fc.array(coefficient, { minLength: K, maxLength: K }),
-  }),
-);
+const lossArb = lossArbitrary(6);
 /** Uniform in [lo, hi] on a 2^32 grid. */
 const uniform = (lo: number, hi: number) =>
   fc.integer({ min: 0, max: 2 ** 32 - 1 }).map((n) => lo + ((hi - lo) * n) / 2 ** 32);
@@ -32,12 +26,6 @@ const pointArb = fc.tuple(uniform(-Math.PI, Math.PI), uniform(-3, 3)).map(([th, 
   const r = 10 ** s;
   return [r * Math.cos(th), r * Math.sin(th)] as [number, number];
 });
-
-function S(loss: FourierLoss, j: number): number {
-  let s = 0;
-  for (let i = 0; i < loss.a.length; i++) s += (i + 1) ** j * (Math.abs(loss.a[i]) + Math.abs(loss.b[i]));
-  return s;
-}
 
 /** ⟨g, w⟩ evaluated exactly (Decimal) from the float64 values. */
 function exactDot(g: [number, number], x: number, y: number): number {
@@ -142,6 +130,28 @@ describe('evaluateLoss vs the Decimal oracle', () => {
     const ev = evaluateLoss(loss, -0.7, 0.7);
     expect(o.fpp.plus(o.f).abs().toNumber()).toBeGreaterThan(1e3 * 8 * U * S(loss, 2));
     expect(o.fpp.minus(exactDecimal(ev.fSecond)).abs().toNumber()).toBeLessThanOrEqual(8 * U * S(loss, 2));
+  });
+});
+
+describe("fPrime and fSecond alone (the integrator's step and crossing test) vs the Decimal oracle", () => {
+  it('agree to 4K·u·S_1 and 4K·u·S_2 at the unit vector of random points', () => {
+    fc.assert(
+      fc.property(lossArb, pointArb, (loss, [x, y]) => {
+        const K = loss.a.length;
+        const r = Math.hypot(x, y);
+        const coeffs = lossCoefficients(F64, loss);
+        const o = oracleEvaluate(loss, x / r, y / r);
+        const err = (ref: typeof o.f, v: number) => ref.minus(exactDecimal(v)).abs().toNumber();
+        // (x/r, y/r) is off the unit circle by ~u, which moves θ by ≤ u: f' by ≤ u·S_2, f'' by ≤ u·S_3.
+        expect(err(o.fp, fPrime(F64, coeffs, x / r, y / r))).toBeLessThanOrEqual(
+          4 * K * U * S(loss, 1) + U * S(loss, 2),
+        );
+        expect(err(o.fpp, fSecond(F64, coeffs, x / r, y / r))).toBeLessThanOrEqual(
+          4 * K * U * S(loss, 2) + U * S(loss, 3),
+        );
+      }),
+      { seed: 5, numRuns: 100 },
+    );
   });
 });
 

@@ -13,6 +13,7 @@ import type { ExperimentConfig } from '../../src/core/config/types';
 import { validateConfig } from '../../src/core/config/validate';
 import type { SampleSummary } from '../../src/core/run/summary';
 import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
+import type { RunStats } from '../../src/playground/stats';
 import {
   ARTIFACTS,
   BASE_URL,
@@ -68,6 +69,28 @@ function save(name: string, base64: string): void {
   writeFileSync(join(ARTIFACTS, name), Buffer.from(base64, 'base64'));
 }
 
+/** The CLI's summary of `config` run on the GPU in f32 (Dawn in Node): the reference for lab.stats(). */
+function cliRun(config: ExperimentConfig): { summary: SampleSummary[] } {
+  const file = join(mkdtempSync(join(tmpdir(), 'scaleinv-e2e-')), 'config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return JSON.parse(
+    execFileSync(
+      process.execPath,
+      ['bin/scaleinv-lab.mjs', 'run', file, '--backend', 'gpu', '--precision', 'f32'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      },
+    ),
+  ) as { summary: SampleSummary[] };
+}
+
+/** The fields of a summary that lab.stats() reports too, for toEqual. */
+function comparable(s: SampleSummary | RunStats) {
+  const g = s.angleGap;
+  return [s.step, s.trajectories, s.diverged, s.overflowed, s.absorbed, [g.median, g.p95, g.max]];
+}
+
 describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', () => {
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
@@ -94,6 +117,15 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     await page.goto(BASE_URL + hash);
     await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
     return { page, errors };
+  }
+
+  /** Pauses the page's run and restarts it from step 0 with `patch` merged into its config. */
+  async function pausedWith(page: Page, patch: Partial<ExperimentConfig>): Promise<void> {
+    await page.evaluate(async (p) => {
+      const lab = window.lab!;
+      lab.pause();
+      await lab.setConfig({ ...lab.getConfig(), ...p });
+    }, patch);
   }
 
   it('loads without console errors and draws the heatmap and paths', async () => {
@@ -146,19 +178,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
 
   /** lab.stats() at steps 150, 300 and 600 and the CLI's GPU run summary at the same steps, for `config`. */
   async function statsVsCli(config: ExperimentConfig, check?: (page: Page) => Promise<void>) {
-    const dir = mkdtempSync(join(tmpdir(), 'scaleinv-e2e-'));
-    const file = join(dir, 'config.json');
-    writeFileSync(file, JSON.stringify(config));
-    const cli = JSON.parse(
-      execFileSync(
-        process.execPath,
-        ['bin/scaleinv-lab.mjs', 'run', file, '--backend', 'gpu', '--precision', 'f32'],
-        {
-          encoding: 'utf8',
-          maxBuffer: 256 * 1024 * 1024,
-        },
-      ),
-    ) as { summary: SampleSummary[] };
+    const cli = cliRun(config);
     const { page, errors } = await open();
     const fromLab = await page.evaluate(async (c) => {
       const lab = window.lab!;
@@ -309,15 +329,8 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
 
   it('every view mode, colouring and the quiver draw without errors', async () => {
     const { page, errors } = await open();
-    await page.evaluate(async () => {
-      const lab = window.lab!;
-      lab.pause();
-      await lab.setConfig({
-        ...lab.getConfig(),
-        init: { grid: { count: [24, 24], extent: [-1.5, 1.5, -1.5, 1.5] } },
-      });
-      await lab.step(300);
-    });
+    await pausedWith(page, { init: { grid: { count: [24, 24], extent: [-1.5, 1.5, -1.5, 1.5] } } });
+    await page.evaluate(() => window.lab!.step(300));
     const combos = [
       { mode: 'plane', colorBy: 'index', quiver: 'log' },
       { mode: 'plane', colorBy: 'divergence', quiver: 'clamped' },
@@ -344,22 +357,52 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     await page.close();
   });
 
-  it('frame time with paths at 4096 and 16384 trajectories (measured and reported, not gated)', async () => {
-    const { page, errors } = await open();
+  it('frame time with paths at 4096 and 16384 trajectories (measured and reported); every frame steps stepsPerFrame', async () => {
+    // Animation-frame callbacks counted by the page itself: the loop cannot step in more frames than ran.
+    const { page, errors } = await open('', () => {
+      const w = window as unknown as { rafCalls: number };
+      w.rafCalls = 0;
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) =>
+        raf((t) => {
+          w.rafCalls++;
+          cb(t);
+        });
+    });
     for (const count of [4096, 16384]) {
-      const perf = await page.evaluate(async (n) => {
+      const m = await page.evaluate(async (n) => {
         const lab = window.lab!;
-        await lab.setConfig({ ...lab.getConfig(), init: { ring: { count: n, radius: 1 } } });
+        const w = window as unknown as { rafCalls: number };
+        lab.pause();
+        await lab.setConfig({
+          ...lab.getConfig(),
+          init: { ring: { count: n, radius: 1 } },
+          steps: 1_000_000,
+        });
+        const frames0 = lab.perf().frames;
+        const raf0 = w.rafCalls;
         lab.play();
         await new Promise((r) => setTimeout(r, 4000));
         lab.pause();
-        return lab.perf();
+        const rafCalls = w.rafCalls - raf0;
+        await new Promise((r) => setTimeout(r, 300)); // the frame in flight completes
+        const perf = lab.perf();
+        return { perf, frames: perf.frames - frames0, rafCalls, steps: (await lab.stats()).step };
       }, count);
+      const { perf } = m;
       console.log(
         `[e2e perf] ${count} trajectories, 10 steps/frame: ${perf.msPerFrame.toFixed(1)} ms/frame, ` +
-          `${Math.round(perf.stepsPerSecond)} steps/s, gpu ${perf.gpuMs.toFixed(1)} ms (${perf.adapter})`,
+          `${Math.round(perf.stepsPerSecond)} steps/s, gpu ${perf.gpuMs.toFixed(1)} ms (${perf.adapter}); ` +
+          `${m.steps} steps in ${m.frames} timed frames, ${m.rafCalls} animation frames`,
       );
-      expect(perf.frames).toBeGreaterThan(0);
+      // Steps counted by the GPU's own reduction: whole frames of 10, one per animation frame at most.
+      expect(m.steps % 10).toBe(0);
+      expect(m.steps / 10).toBeLessThanOrEqual(m.rafCalls);
+      // The timed frames are the stepping frames less the first after play (nothing to time it from) and
+      // at most one in flight at pause.
+      expect(m.steps / 10 - m.frames).toBeGreaterThanOrEqual(1);
+      expect(m.steps / 10 - m.frames).toBeLessThanOrEqual(2);
+      expect(m.frames).toBeGreaterThan(0);
     }
     expect(errors).toEqual([]);
     await page.close();
@@ -421,68 +464,65 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
         /driftTolerance/,
       ],
     ];
+    const references = new Map<string, SampleSummary>();
     for (const [hash, expected] of hashes) {
       const { page, errors } = await open(hash);
       expect(await page.evaluate(() => document.body.dataset.state), hash.slice(0, 60)).toBe('ready');
       const banner = (await page.locator('.banner[data-topic="url"]').textContent()) ?? '';
       expect(banner, hash.slice(0, 60)).toMatch(expected);
-      await page.evaluate(async () => {
+      const { config, stats } = await page.evaluate(async () => {
         window.lab!.pause();
         await window.lab!.reset();
         await window.lab!.step(20);
+        return { config: window.lab!.getConfig(), stats: await window.lab!.stats() };
       });
-      const stats = await page.evaluate(() => window.lab!.stats());
-      expect(stats.step).toBe(20);
-      expect(Number.isFinite(stats.angleGap.max) || stats.trajectories > 0).toBe(true);
+      // The reference: the config the page fell back to, run by the CLI to the same step.
+      const key = JSON.stringify(config);
+      const ref = references.get(key) ?? cliRun({ ...config, steps: 20, sampleEvery: 20 }).summary.at(-1)!;
+      references.set(key, ref);
+      expect(comparable(stats), hash.slice(0, 60)).toEqual(comparable(ref));
+      expect(Number.isFinite(stats.angleGap.max)).toBe(true);
       expect(errors, hash.slice(0, 60)).toEqual([]);
       await page.close();
     }
   }, 120_000);
 
-  it('memory stays flat over 10^6 steps (JS heap measured before and after; reported)', async () => {
+  it('memory stays flat over 10^6 steps (JS heap after GC, from the DevTools protocol)', async () => {
     const { page, errors } = await open();
-    const m = await page.evaluate(async () => {
-      const lab = window.lab!;
-      lab.pause();
-      await lab.setConfig({
-        ...lab.getConfig(),
-        init: { ring: { count: 64, radius: 1 } },
-        steps: 1_000_000,
-        sampleEvery: 100,
-      });
-      const heap = () =>
-        (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ??
-        Number.NaN;
-      await lab.step(100_000); // warm-up: JIT, pipelines, first allocations
-      const before = heap();
-      const t0 = performance.now();
-      await lab.step(900_000);
-      const after = heap();
-      return { before, after, seconds: (performance.now() - t0) / 1000, stats: await lab.stats() };
+    // Chromium's own heap figure (performance.memory is coarse and optional); a GC before each reading.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((x) => x.name === 'JSHeapUsedSize')!.value;
+    };
+    await pausedWith(page, { init: { ring: { count: 64, radius: 1 } }, steps: 1_000_000, sampleEvery: 100 });
+    await page.evaluate(() => window.lab!.step(100_000)); // warm-up: JIT, pipelines, first allocations
+    const before = await heap();
+    const t0 = Date.now();
+    const stats = await page.evaluate(async () => {
+      await window.lab!.step(900_000);
+      return window.lab!.stats();
     });
+    const seconds = (Date.now() - t0) / 1000;
+    const after = await heap();
     console.log(
-      `[e2e memory] 64 trajectories, steps 100k → 1M: JS heap ${(m.before / 1e6).toFixed(1)} MB → ` +
-        `${(m.after / 1e6).toFixed(1)} MB in ${m.seconds.toFixed(1)} s; step ${m.stats.step}, overflowed ${m.stats.overflowed}`,
+      `[e2e memory] 64 trajectories, steps 100k → 1M: JS heap ${(before / 1e6).toFixed(1)} MB → ` +
+        `${(after / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s; step ${stats.step}, overflowed ${stats.overflowed}`,
     );
-    expect(m.stats.step).toBe(1_000_000);
-    expect(m.stats.overflowed).toBe(0); // renormalisation (numerics.renormalize, the default) keeps w̃ in range
-    if (Number.isFinite(m.before)) expect(m.after - m.before).toBeLessThan(20e6);
+    expect(before).toBeGreaterThan(1e6); // a real reading: the page's heap is megabytes
+    expect(stats.step).toBe(1_000_000);
+    expect(stats.overflowed).toBe(0); // renormalisation (numerics.renormalize, the default) keeps w̃ in range
+    expect(after - before).toBeLessThan(20e6);
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
 
   it('pausing, resuming, switching tabs and resizing while playing do not corrupt the state', async () => {
     const { page, errors } = await open();
-    await page.evaluate(async () => {
-      const lab = window.lab!;
-      lab.pause();
-      await lab.setConfig({
-        ...lab.getConfig(),
-        loss: { preset: 'rugged' },
-        init: { ring: { count: 1024, radius: 1 } },
-      });
-      lab.play();
-    });
+    await pausedWith(page, { loss: { preset: 'rugged' }, init: { ring: { count: 1024, radius: 1 } } });
+    await page.evaluate(() => window.lab!.play());
     for (const [w, h] of [
       [700, 500],
       [1280, 720],

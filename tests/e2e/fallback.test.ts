@@ -136,12 +136,22 @@ describe.skipIf(!available)('playground in Chromium without WebGPU', () => {
 
     // Frame time while playing (default: 2048 trajectories, 10 steps per frame).
     await page.waitForTimeout(4000);
-    const perf = await page.evaluate(() => window.lab!.perf());
+    const played = await page.evaluate(async () => {
+      window.lab!.pause();
+      await new Promise((r) => setTimeout(r, 300)); // the frame in flight completes
+      return { perf: window.lab!.perf(), steps: (await window.lab!.stats()).step };
+    });
+    const { perf } = played;
     console.log(
       `[e2e fallback] playing: ${perf.msPerFrame.toFixed(1)} ms/frame, ${perf.stepsPerSecond.toFixed(0)} steps/s ` +
-        `(${(perf.stepsPerSecond * 2048).toExponential(2)} trajectory-steps/s), worker ${perf.gpuMs.toFixed(1)} ms/frame`,
+        `(${(perf.stepsPerSecond * 2048).toExponential(2)} trajectory-steps/s), worker ${perf.gpuMs.toFixed(1)} ms/frame; ` +
+        `${played.steps} steps in ${perf.frames} timed frames`,
     );
-    expect(perf.frames).toBeGreaterThan(0);
+    // The worker's own step count: whole frames of 10 (the run has 3000 steps), and the timed frames are
+    // those less the first after play (nothing to time it from) and at most one in flight at pause.
+    expect(played.steps % 10).toBe(0);
+    expect(played.steps / 10 - perf.frames).toBeGreaterThanOrEqual(1);
+    expect(played.steps / 10 - perf.frames).toBeLessThanOrEqual(2);
 
     const stepMs = await page.evaluate(async () => {
       const l = window.lab!;

@@ -4,32 +4,20 @@
  * divergence and crossing steps as the CPU float32 mirror (bit for bit on SwiftShader, where the states must
  * be identical too), and df64 must never overflow where f64 does not.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { F32 } from '../../src/core/arith';
 import type { NumericsConfig } from '../../src/core/config/types';
 import { Integrator, type TrajectoryState } from '../../src/core/integrator';
 import type { FourierLoss } from '../../src/core/loss';
 import { type OptimizerConfig, toExponential } from '../../src/core/schedule';
-import { type EngineSnapshot, TrajectoryEngine } from '../../src/gpu/engine';
-import { runPrecisionProbe } from '../../src/gpu/probe';
+import type { EngineSnapshot } from '../../src/gpu/engine';
 import { presetLoss } from './engineHelpers';
-import { gpuOrSkip } from './gpuTestUtils';
+import { captureRun, gpuTestSetup, testOptimizer as opt } from './gpuTestUtils';
 
-const ctx = await gpuOrSkip();
-const isSwiftShader = ctx?.isSoftware === true && /swiftshader/i.test(ctx.description);
-const probe = ctx ? await runPrecisionProbe(ctx, { pairs: 4096 }) : null;
-afterAll(() => ctx?.device.destroy());
+const { ctx, isSwiftShader, twoProdFma } = await gpuTestSetup({ probePairs: 4096 });
 
 const TOL = 1e-3;
 const RENORM: NumericsConfig = { renormalize: true, lrMode: 'recurrence' };
-const opt = (o: Partial<OptimizerConfig>): OptimizerConfig => ({
-  lr: 0.1,
-  weightDecay: 0.05,
-  momentum: 0,
-  milestones: [],
-  lrDecay: 1,
-  ...o,
-});
 
 async function gpu(
   precision: 'f32' | 'df64',
@@ -38,21 +26,20 @@ async function gpu(
   points: number[],
   steps: number,
 ): Promise<EngineSnapshot> {
-  const engine = await TrajectoryEngine.create(ctx!, {
-    precision,
-    loss,
-    schedule: toExponential(o),
-    tolerance: TOL,
-    points: new Float64Array(points),
-    numerics: RENORM,
-    twoProdFma: probe?.chosenTwoProd === 'fma',
-  });
-  try {
-    const [snap] = await engine.capture([steps]);
-    return snap;
-  } finally {
-    engine.destroy();
-  }
+  const [snap] = await captureRun(
+    ctx!,
+    {
+      precision,
+      loss,
+      schedule: toExponential(o),
+      tolerance: TOL,
+      points: new Float64Array(points),
+      numerics: RENORM,
+      twoProdFma,
+    },
+    [steps],
+  );
+  return snap;
 }
 
 function mirror(

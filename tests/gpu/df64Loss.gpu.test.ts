@@ -4,21 +4,18 @@
  * double-double reference (src/core/loss.ts with DDA, ~106 bits) at 4096 df64 unit vectors, for 8 to 64
  * harmonics. Test of the test: with products that drop their low part the f' bound fails on both paths.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DDA } from '../../src/core/arith';
 import { DD, ddAdd, ddSub, ddToNumber } from '../../src/core/dd';
 import { angularTerms, type FourierLoss, lossCoefficients } from '../../src/core/loss';
 import type { ProbeSabotage } from '../../src/gpu/df64Source';
 import { compileShaderModule } from '../../src/gpu/errors';
 import { DF64_HORNER_MAX_HARMONICS, fPrimeSecondWgsl, fPrimeWgsl } from '../../src/gpu/lossSource';
-import { runPrecisionProbe } from '../../src/gpu/probe';
 import { realPrelude } from '../../src/gpu/shaderSource';
 import { presetLoss } from './engineHelpers';
-import { gpuOrSkip, readBuffer } from './gpuTestUtils';
+import { gpuTestSetup, readBuffer } from './gpuTestUtils';
 
-const ctx = await gpuOrSkip();
-const probe = ctx ? await runPrecisionProbe(ctx, { pairs: 4096 }) : null;
-afterAll(() => ctx?.device.destroy());
+const { ctx, twoProdFma } = await gpuTestSetup({ probePairs: 4096 });
 
 const KERNEL = /* wgsl */ `
 @group(0) @binding(0) var<storage, read> units: array<vec4<f32>>; // (ux.hi, ux.lo, uy.hi, uy.lo)
@@ -55,7 +52,7 @@ async function evaluate(loss: FourierLoss, units: Float32Array<ArrayBuffer>, sab
     compute: {
       module,
       entryPoint: 'main',
-      constants: { DF64_TWO_PROD_FMA: probe?.chosenTwoProd === 'fma' ? 1 : 0 },
+      constants: { DF64_TWO_PROD_FMA: twoProdFma ? 1 : 0 },
     },
   });
   const n = units.length / 4;

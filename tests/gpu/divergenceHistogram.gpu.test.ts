@@ -12,7 +12,7 @@ import { DivergenceHistogramReducer } from '../../src/gpu/divergenceHistogram';
 import { type EngineSnapshot, TrajectoryEngine } from '../../src/gpu/engine';
 import { VIRIDIS } from '../../src/render/colormap';
 import { DivergenceMap, NEVER_DIVERGED_RGB, OVERFLOWED_RGB } from '../../src/render/divergenceMap';
-import { gpuOrSkip } from './gpuTestUtils';
+import { gpuOrSkip, presetEngine } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();
 const findings: string[] = [];
@@ -34,15 +34,8 @@ function cpuHistogram(snap: EngineSnapshot, bins: number, maxStep: number) {
   return { width, counts, never, overflowed };
 }
 
-async function engineFor(preset: string, opt: OptimizerConfig, count: number) {
-  return TrajectoryEngine.create(ctx!, {
-    precision: 'f32',
-    loss: findPreset(preset)!.loss,
-    schedule: toExponential(opt),
-    tolerance: 1e-3,
-    points: initialPoints({ random: { count, seed: 7, radius: [0.2, 2] } }),
-  });
-}
+const engineFor = (preset: string, opt: OptimizerConfig, count: number) =>
+  presetEngine(ctx!, preset, opt, count, 7);
 
 async function compare(engine: TrajectoryEngine, bins: number, maxStep: number) {
   const reducer = await DivergenceHistogramReducer.create(ctx!, engine.metrics, engine.count, bins);

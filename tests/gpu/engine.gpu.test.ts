@@ -25,7 +25,6 @@ import { planDispatches } from '../../src/gpu/dispatchPlan';
 import { type EngineSetup, type EngineSnapshot, TrajectoryEngine } from '../../src/gpu/engine';
 import { compileShaderModule, withErrorScopes } from '../../src/gpu/errors';
 import { EngineLimitError } from '../../src/gpu/limits';
-import { runPrecisionProbe } from '../../src/gpu/probe';
 import { fieldShader } from '../../src/gpu/shaderSource';
 import {
   type CpuSnapshot,
@@ -40,15 +39,10 @@ import {
   ringAvoiding,
   runCpu,
 } from './engineHelpers';
-import { gpuOrSkip, readBuffer } from './gpuTestUtils';
+import { captureRun, gpuTestSetup, readBuffer } from './gpuTestUtils';
 
-const ctx = await gpuOrSkip();
-const isSwiftShader = ctx?.isSoftware === true && /swiftshader/i.test(ctx.description);
 // The probe picks the TwoProd variant that is exact on this device (split on SwiftShader).
-const probe = ctx ? await runPrecisionProbe(ctx, { pairs: 4096 }) : null;
-const twoProdFma = probe?.chosenTwoProd === 'fma';
-
-afterAll(() => ctx?.device.destroy());
+const { ctx, isSwiftShader, probe, twoProdFma } = await gpuTestSetup({ probePairs: 4096 });
 
 const TOL = 1e-3;
 /**
@@ -72,12 +66,7 @@ async function runGpu(
   setup: Omit<EngineSetup, 'tolerance'> & { tolerance?: number },
   atSteps: number[],
 ): Promise<EngineSnapshot[]> {
-  const engine = await TrajectoryEngine.create(ctx!, { tolerance: TOL, twoProdFma, ...setup });
-  try {
-    return await engine.capture(atSteps);
-  } finally {
-    engine.destroy();
-  }
+  return captureRun(ctx!, { tolerance: TOL, twoProdFma, ...setup }, atSteps);
 }
 
 /** Bit-for-bit equality of two snapshots, trajectory `i` of `a` against `j = map(i)` of `b`. */

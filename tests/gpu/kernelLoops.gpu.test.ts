@@ -5,18 +5,14 @@
  * renormalisation, momentum and milestones that fall inside groups; the path ring (compiled in only when
  * the engine has one) holds the read-back positions and the projected run at every sample step.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { log2ProjectionFactor, type OptimizerConfig, toExponential } from '../../src/core/schedule';
 import { type EngineSetup, type EngineSnapshot, TrajectoryEngine } from '../../src/gpu/engine';
-import { runPrecisionProbe } from '../../src/gpu/probe';
 import { STEPS_PER_GROUP } from '../../src/gpu/shaderSource';
 import { presetLoss, randomPoints } from './engineHelpers';
-import { gpuOrSkip, readBuffer } from './gpuTestUtils';
+import { gpuTestSetup, readBuffer } from './gpuTestUtils';
 
-const ctx = await gpuOrSkip();
-const probe = ctx ? await runPrecisionProbe(ctx, { pairs: 4096 }) : null;
-const twoProdFma = probe?.chosenTwoProd === 'fma';
-afterAll(() => ctx?.device.destroy());
+const { ctx, twoProdFma } = await gpuTestSetup({ probePairs: 4096 });
 
 const STEPS = 300;
 // Milestones at 37 and 130 fall inside groups of 4 steps. With ηλ = 0.05 the runs renormalise a few times

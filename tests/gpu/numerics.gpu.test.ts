@@ -3,7 +3,7 @@
  * trajectory kernel against the CPU references (the float32 mirror bit for bit on SwiftShader, float64 for
  * df64), the instability-crossing step, and 10^5 renormalised steps without overflow in f32 and df64.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Arith, F32, F64 } from '../../src/core/arith';
 import type { NumericsConfig } from '../../src/core/config/types';
 import { Integrator } from '../../src/core/integrator';
@@ -14,36 +14,18 @@ import {
   type OptimizerConfig,
   toExponential,
 } from '../../src/core/schedule';
-import { type EngineSetup, type EngineSnapshot, TrajectoryEngine } from '../../src/gpu/engine';
-import { runPrecisionProbe } from '../../src/gpu/probe';
+import type { EngineSetup, EngineSnapshot } from '../../src/gpu/engine';
 import { presetLoss, randomPoints } from './engineHelpers';
-import { gpuOrSkip } from './gpuTestUtils';
+import { captureRun, gpuTestSetup, testOptimizer as opt } from './gpuTestUtils';
 
-const ctx = await gpuOrSkip();
-const isSwiftShader = ctx?.isSoftware === true && /swiftshader/i.test(ctx.description);
-const probe = ctx ? await runPrecisionProbe(ctx, { pairs: 4096 }) : null;
-const twoProdFma = probe?.chosenTwoProd === 'fma';
-afterAll(() => ctx?.device.destroy());
+const { ctx, isSwiftShader, twoProdFma } = await gpuTestSetup({ probePairs: 4096 });
 
 const TOL = 1e-3;
 const RENORM: NumericsConfig = { renormalize: true, lrMode: 'recurrence' };
-const opt = (o: Partial<OptimizerConfig>): OptimizerConfig => ({
-  lr: 0.1,
-  weightDecay: 0.05,
-  momentum: 0,
-  milestones: [],
-  lrDecay: 1,
-  ...o,
-});
 
 async function gpuRun(setup: Omit<EngineSetup, 'tolerance'>, steps: number): Promise<EngineSnapshot> {
-  const engine = await TrajectoryEngine.create(ctx!, { tolerance: TOL, twoProdFma, ...setup });
-  try {
-    const [snap] = await engine.capture([steps]);
-    return snap;
-  } finally {
-    engine.destroy();
-  }
+  const [snap] = await captureRun(ctx!, { tolerance: TOL, twoProdFma, ...setup }, [steps]);
+  return snap;
 }
 
 interface CpuResult {

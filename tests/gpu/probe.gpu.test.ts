@@ -7,7 +7,7 @@
  *   bound for these exact variants; measured 46.4-46.9, and 44 bits is the low end of what df64 gives.
  * These are deterministic (fixed seed), so the margins only cover other devices' f32 div/sqrt accuracy.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { df64Source, replaceWgslFunction } from '../../src/gpu/df64Source';
 import {
   compileShaderModule,
@@ -16,17 +16,14 @@ import {
   withErrorScopes,
 } from '../../src/gpu/errors';
 import { formatProbeReport, measureDf64Op, type ProbeReport, runPrecisionProbe } from '../../src/gpu/probe';
-import { gpuOrSkip, readBuffer } from './gpuTestUtils';
+import { gpuTestSetup, readBuffer } from './gpuTestUtils';
 
-const ctx = await gpuOrSkip();
-const isSwiftShader = ctx?.isSoftware === true && /swiftshader/i.test(ctx.description);
+const { ctx, isSwiftShader } = await gpuTestSetup();
 
 // Default options: 100000 pairs, i.e. 4 dispatches of <= 32768 on SwiftShader, the last one partial and
 // not a multiple of 64, so every check below also covers the chunking.
 const report: ProbeReport | null = ctx ? await runPrecisionProbe(ctx) : null;
 if (report) for (const line of formatProbeReport(report)) console.log(`[probe] ${line}`);
-
-afterAll(() => ctx?.device.destroy());
 
 describe.skipIf(!ctx)('df64 precision probe', () => {
   const r = report as ProbeReport;

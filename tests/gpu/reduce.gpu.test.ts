@@ -1,26 +1,24 @@
+/**
+ * The GPU drift reductions (src/gpu/reduce.ts, shaders/reduce.wgsl) against CPU summaries of the same
+ * engine's read-back metrics, and a deliberately broken reduction run on the GPU to show the comparison
+ * catches it.
+ */
 import { describe, expect, it } from 'vitest';
 import { summarizeGaps } from '../../src/core/drift';
-import { initialPoints } from '../../src/core/init';
 import { findPreset } from '../../src/core/presets';
 import { countAbsorbed } from '../../src/core/run/summary';
 import { toExponential } from '../../src/core/schedule';
 import { TrajectoryEngine } from '../../src/gpu/engine';
 import { METRIC_STRUCT, structLayout } from '../../src/gpu/layout';
-import { GapReducer } from '../../src/gpu/reduce';
-import { gpuOrSkip } from './gpuTestUtils';
+import { GapReducer, reduceShader } from '../../src/gpu/reduce';
+import { gpuOrSkip, presetEngine, testOptimizer } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();
 
 describe.skipIf(!ctx)('GPU drift reductions', () => {
   async function compare(count: number, steps: number, weightDecay: number) {
     if (!ctx) return;
-    const engine = await TrajectoryEngine.create(ctx, {
-      precision: 'f32',
-      loss: findPreset('rugged')!.loss,
-      schedule: toExponential({ lr: 0.5, weightDecay, momentum: 0, milestones: [], lrDecay: 1 }),
-      tolerance: 1e-3,
-      points: initialPoints({ random: { count, seed: 7, radius: [0.2, 2] } }),
-    });
+    const engine = await presetEngine(ctx, 'rugged', testOptimizer({ lr: 0.5, weightDecay }), count, 7);
     const reducer = await GapReducer.create(ctx, engine.metrics, count);
     engine.advance(steps);
     const gpu = await reducer.summarize();
@@ -62,7 +60,7 @@ describe.skipIf(!ctx)('GPU drift reductions', () => {
     const engine = await TrajectoryEngine.create(ctx, {
       precision: 'f32',
       loss: findPreset('single-well')!.loss,
-      schedule: toExponential({ lr: 0.1, weightDecay: 0.05, momentum: 0, milestones: [], lrDecay: 1 }),
+      schedule: toExponential(testOptimizer()),
       tolerance: 1e-3,
       points: new Float64Array([1, 1, -0.7, 0.7, 0.9, 0.2]),
     });
@@ -125,10 +123,38 @@ describe.skipIf(!ctx)('GPU drift reductions', () => {
     metrics.destroy();
   });
 
-  it('a reduction that ignored the rank refinement would be caught (test of the test)', () => {
+  it('the CPU reference takes the nearest rank: ceil(q·n) − 1 of the sorted gaps', () => {
     const gaps = [0.3, 0.1, 0.2, 0.4];
     const s = summarizeGaps(gaps, [-1, -1, -1, -1], [-1, -1, -1, -1]);
     expect(s.angleGap.median).toBe(0.2); // nearest rank: ceil(0.5·4) − 1 = index 1 of the sorted gaps
     expect(s.angleGap.p95).toBe(0.4);
+  });
+
+  it('a GPU reduction that skips the rank refinement is caught (test of the test)', async () => {
+    if (!ctx) return;
+    // The broken shader keeps the whole rank at every level instead of the rank left inside the chosen bin.
+    const right = reduceShader();
+    const broken = right.replace(
+      'rstate.rank[q] = rstate.rank[q] - cum;',
+      'rstate.rank[q] = rstate.rank[q];',
+    );
+    expect(broken).not.toBe(right);
+    const engine = await presetEngine(ctx, 'rugged', testOptimizer({ lr: 0.5, weightDecay: 0.1 }), 5000, 7);
+    const reducer = await GapReducer.create(ctx, engine.metrics, engine.count, broken);
+    try {
+      engine.advance(400);
+      const bad = await reducer.summarize();
+      const snap = await engine.readState();
+      const cpu = summarizeGaps(snap.gap, snap.divergenceStep, snap.overflowStep);
+      console.log(`[reduce] broken refinement: median ${bad.angleGap.median} vs ${cpu.angleGap.median}`);
+      // The counts and the max do not use the ranks; the quantiles do, and the comparison sees it.
+      expect(bad.diverged).toBe(cpu.diverged);
+      expect(bad.angleGap.max).toBe(cpu.angleGap.max);
+      expect(bad.angleGap.median).not.toBe(cpu.angleGap.median);
+      expect({ ...bad, absorbed: undefined }).not.toEqual({ ...cpu, absorbed: undefined });
+    } finally {
+      reducer.destroy();
+      engine.destroy();
+    }
   });
 });

@@ -1,16 +1,16 @@
 /**
  * The drift recorder's points and histogram against CPU summaries of the same engine's read-back metrics
  * (summarizeGaps in src/core/drift sorts the gaps on the CPU), and its bookkeeping: no point for an
- * unchanged step, a new series after a reset, even thinning, and read-backs of a few bytes only.
+ * unchanged step, a new series after a reset, even thinning, read-backs of a few bytes only, and one gap
+ * reduction per engine however many readers it has.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { summarizeGaps } from '../../src/core/drift';
-import { initialPoints } from '../../src/core/init';
-import { findPreset } from '../../src/core/presets';
-import { type OptimizerConfig, toExponential } from '../../src/core/schedule';
-import { TrajectoryEngine } from '../../src/gpu/engine';
+import type { OptimizerConfig } from '../../src/core/schedule';
+import type { TrajectoryEngine } from '../../src/gpu/engine';
+import { GapReducer } from '../../src/gpu/reduce';
 import { DriftRecorder } from '../../src/playground/driftRecorder';
-import { gpuOrSkip } from '../gpu/gpuTestUtils';
+import { gpuOrSkip, presetEngine } from '../gpu/gpuTestUtils';
 
 const ctx = await gpuOrSkip();
 const findings: string[] = [];
@@ -21,15 +21,8 @@ afterAll(() => {
 const RUGGED: OptimizerConfig = { lr: 0.5, weightDecay: 0.1, momentum: 0, milestones: [], lrDecay: 1 };
 const OVERFLOWING: OptimizerConfig = { ...RUGGED, lr: 1, weightDecay: 0.2 };
 
-function engineFor(preset: string, opt: OptimizerConfig, count: number) {
-  return TrajectoryEngine.create(ctx!, {
-    precision: 'f32',
-    loss: findPreset(preset)!.loss,
-    schedule: toExponential(opt),
-    tolerance: 1e-3,
-    points: initialPoints({ random: { count, seed: 3, radius: [0.2, 2] } }),
-  });
-}
+const engineFor = (preset: string, opt: OptimizerConfig, count: number) =>
+  presetEngine(ctx!, preset, opt, count, 3);
 
 /** Advances to each of `steps`, samples, and checks the new point against the CPU on the read-back. */
 async function sampleAndCheck(
@@ -172,5 +165,30 @@ describe.skipIf(!ctx)('drift recorder', () => {
     expect(Math.max(...gaps.slice(0, -1))).toBeLessThanOrEqual(3 * Math.min(...gaps.slice(0, -1)));
     rec.destroy();
     engine.destroy();
+  });
+
+  it("shares the engine's one gap reduction between its readers, and it outlives a recorder", async () => {
+    const engine = await engineFor('rugged', RUGGED, 300);
+    const built = vi.spyOn(GapReducer, 'create');
+    try {
+      const a = await DriftRecorder.create(ctx!, engine, 'f32');
+      const b = await DriftRecorder.create(ctx!, engine, 'f32');
+      const shared = await engine.gapReducer();
+      // Two recorders and the session's stats over one metrics buffer: one reducer, built once.
+      expect(built).toHaveBeenCalledTimes(1);
+      a.destroy();
+      engine.advance(40);
+      await b.sample();
+      const snap = await engine.readState();
+      // Still alive after a recorder is gone, and still right.
+      expect((await shared.summarize()).angleGap).toEqual(
+        summarizeGaps(snap.gap, snap.divergenceStep, snap.overflowStep).angleGap,
+      );
+      expect(b.series().step.at(-1)).toBe(40);
+      b.destroy();
+    } finally {
+      built.mockRestore();
+      engine.destroy();
+    }
   });
 });

@@ -15,24 +15,15 @@ import {
   driftSampleEvery,
   formatCell,
   pageOf,
-  runCpuSlim,
   sortRows,
   studyRows,
 } from '../../src/playground/precisionData';
+import { ringConfig } from '../core/ringConfig';
 
-const CONFIG = validateConfig({
-  loss: { preset: 'rugged' },
-  optimizer: { lr: 0.1, weightDecay: 0.05, momentum: 0, milestones: [], lrDecay: 0.1 },
-  init: { ring: { count: 24, radius: 1 } },
-  steps: 500,
-  sampleEvery: 500,
-  driftTolerance: 1e-3,
-  precision: 'f64',
-  backend: 'cpu',
-});
+const CONFIG = validateConfig(ringConfig(24, 500, 500));
 
 describe('the study worker computes the CLI study', () => {
-  it('runStudy over runCpuSlim (sampled for drift) equals runStudy over runCpu, dd subset included', async () => {
+  it('runStudy over the slim runCpu (sampled for drift) equals runStudy over runCpu, dd subset included', async () => {
     const opts = { precisions: ['f32', 'f64', 'dd'] as const, ddSubset: 5 };
     const cli = await runStudy(CONFIG, { ...opts, run: async (cfg) => runCpu(cfg) });
     const every = driftSampleEvery(CONFIG.steps);
@@ -41,7 +32,7 @@ describe('the study worker computes the CLI study', () => {
     const tab = await runStudy(CONFIG, {
       ...opts,
       run: async (cfg) => {
-        const out = runCpuSlim({ ...cfg, sampleEvery: every });
+        const out = runCpu({ ...cfg, sampleEvery: every }, { slim: true });
         drifts.push(out.summary);
         return out;
       },

@@ -9,7 +9,15 @@ import { trajectoryCount } from '../init';
 import { PRESET_NAMES } from '../presets';
 import type { OptimizerConfig } from '../schedule';
 import { alphaRoot, maxEtaLambda, phaseLearningRates } from '../schedule';
-import { readBoolean, readEnum, readFiniteArray, readNumber, readObject, readVariant } from './fields';
+import {
+  type NumberRange,
+  readBoolean,
+  readEnum,
+  readFiniteArray,
+  readNumber,
+  readObject,
+  readVariant,
+} from './fields';
 import { ConfigError, type ConfigIssue, IssueSink, show } from './issues';
 import { DEFAULT_CONFIG, MAX_EXTRA_POINTS, MAX_MILESTONES, MAX_TRAJECTORIES, RANGES } from './schema';
 import { checkStartRange } from './startRange';
@@ -214,6 +222,18 @@ function orDefault(value: unknown, fallback: unknown): unknown {
   return value === undefined ? fallback : value;
 }
 
+/** Exactly `length` finite numbers in `range` at `path`, `fallback` when absent; null (reported) otherwise. */
+function readTuple(
+  sink: IssueSink,
+  path: string,
+  value: unknown,
+  fallback: number[],
+  length: number,
+  range: NumberRange,
+): number[] | null {
+  return readFiniteArray(sink, path, orDefault(value, fallback), { min: length, max: length }, range);
+}
+
 function readInit(sink: IssueSink, value: unknown): InitSpec {
   const fallback = structuredClone(DEFAULT_CONFIG.init);
   const v = readVariant(sink, 'init', value, ['points', 'ring', 'grid', 'random'] as const, {
@@ -280,13 +300,7 @@ function readGeneratedInit(
       if (r === null) return fallback;
       const count = readNumber(sink, 'init.random.count', orDefault(r.count, 4096), RANGES.count, 0);
       const seed = readNumber(sink, 'init.random.seed', orDefault(r.seed, 1), RANGES.seed, 0);
-      const radius = readFiniteArray(
-        sink,
-        'init.random.radius',
-        orDefault(r.radius, [0.2, 2]),
-        { min: 2, max: 2 },
-        RANGES.radius,
-      );
+      const radius = readTuple(sink, 'init.random.radius', r.radius, [0.2, 2], 2, RANGES.radius);
       if (radius !== null && radius[0] > radius[1]) {
         sink.add('init.random.radius', `[${radius}] has min > max (expected [rMin, rMax] with rMin ≤ rMax)`);
       }
@@ -299,20 +313,8 @@ function readGrid(sink: IssueSink, body: unknown): InitSpec | null {
   const before = sink.issues.length;
   const g = readObject(sink, 'init.grid', body, ['count', 'extent']);
   if (g === null) return null;
-  const count = readFiniteArray(
-    sink,
-    'init.grid.count',
-    orDefault(g.count, [64, 64]),
-    { min: 2, max: 2 },
-    RANGES.gridSide,
-  );
-  const extent = readFiniteArray(
-    sink,
-    'init.grid.extent',
-    orDefault(g.extent, [-1, 1, -1, 1]),
-    { min: 4, max: 4 },
-    RANGES.coordinate,
-  );
+  const count = readTuple(sink, 'init.grid.count', g.count, [64, 64], 2, RANGES.gridSide);
+  const extent = readTuple(sink, 'init.grid.extent', g.extent, [-1, 1, -1, 1], 4, RANGES.coordinate);
   if (count === null || extent === null || sink.issues.length !== before) return null;
   const [x0, x1, y0, y1] = extent;
   if (!(x0 < x1 && y0 < y1)) {

@@ -98,19 +98,25 @@ class Parser {
   }
 
   private expr(): ExprNode {
-    let left = this.term();
-    while (this.isOp('+', '-')) {
-      const op = this.next();
-      left = { kind: 'binary', op: op.text as '+' | '-', left, right: this.term(), column: op.column };
-    }
-    return left;
+    return this.leftAssociative(['+', '-'], () => this.term());
   }
 
   private term(): ExprNode {
-    let left = this.unary();
-    while (this.isOp('*', '/')) {
+    return this.leftAssociative(['*', '/'], () => this.unary());
+  }
+
+  /** operand (op operand)*, folded to the left: a − b − c is (a − b) − c. */
+  private leftAssociative(ops: readonly ['+', '-'] | readonly ['*', '/'], operand: () => ExprNode): ExprNode {
+    let left = operand();
+    while (this.isOp(...ops)) {
       const op = this.next();
-      left = { kind: 'binary', op: op.text as '*' | '/', left, right: this.unary(), column: op.column };
+      left = {
+        kind: 'binary',
+        op: op.text as (typeof ops)[number],
+        left,
+        right: operand(),
+        column: op.column,
+      };
     }
     return left;
   }

@@ -2,22 +2,28 @@
  * Runs an experiment on the CPU reference integrators (f64, f32 mirror, double-double, or the mp
  * arbitrary-precision reference). mp always runs without renormalisation and with the recurrence for η̃:
  * its exponent range makes renormalisation unnecessary, and a decimal power-of-two scaling is not exact.
+ * A run is split in two so that worker threads can share it: cpuRecords integrates any contiguous range of
+ * trajectories (they are independent), and cpuOutput assembles the records of all of them, in order.
  */
 import { type Arith, arithFor, type CpuPrecision } from '../arith';
 import { resolveLoss } from '../config/resolve';
 import type { ExperimentConfig } from '../config/types';
 import { initialPoints } from '../init';
 import { Integrator, LEGACY_NUMERICS } from '../integrator';
+import type { FourierLoss } from '../loss';
 import { MP_DEFAULT_BITS, mpArith, mpSamplePair } from '../mp';
 import { mpConstants } from '../mpSchedule';
-import { toExponential } from '../schedule';
+import { type ExponentialSchedule, toExponential } from '../schedule';
 import { buildOutput, emptyRecord, type RunOutput, sampleSteps, type TrajectoryRecord } from './output';
+import { slimOutput } from './slimOutput';
 
 export interface CpuRunOptions {
   /** Called after each trajectory with (done, total). */
   onProgress?: (done: number, total: number) => void;
   /** mp's precision in bits (default MP_DEFAULT_BITS); ignored by the other precisions. */
   bits?: number;
+  /** Leave out the per-sample trajectory data (slimOutput): what the Precision tab's study reads. */
+  slim?: boolean;
 }
 
 /** A sample pair as float64 mantissas and a power-of-two exponent (formats wider in range than float64). */
@@ -28,6 +34,12 @@ export interface MpRunInfo {
   bits: number;
   digits: number;
   note: string;
+}
+
+/** Trajectories [start, end) of a config's initial points. */
+export interface TrajectoryRange {
+  start: number;
+  end: number;
 }
 
 export function simulateCpu<T>(
@@ -82,50 +94,86 @@ export function simulateCpu<T>(
 export const MP_NUMERICS_NOTE =
   'mp: numerics.renormalize forced false and lrMode recurrence (unlimited exponent range; decimal 2^k scaling is not exact)';
 
-/** The mp run: mp constants at full precision, forced numerics, samples kept as mantissa and exponent. */
-export function runMp(config: ExperimentConfig, options: CpuRunOptions = {}): RunOutput & { mp: MpRunInfo } {
-  const { loss } = resolveLoss(config.loss);
-  const schedule = toExponential(config.optimizer);
-  const A = mpArith(options.bits ?? MP_DEFAULT_BITS);
-  const forced = { ...config, numerics: { ...LEGACY_NUMERICS } };
-  const integrator = new Integrator(
-    A,
-    loss,
-    schedule,
-    config.driftTolerance,
-    forced.numerics,
-    mpConstants(config.optimizer, A),
-  );
-  const records = simulateCpu(
-    integrator,
-    initialPoints(config.init),
-    config.steps,
-    config.sampleEvery,
-    options,
-    (x, y) => mpSamplePair(A, x, y),
-  );
-  const out = buildOutput(forced, loss, schedule, records, { adapter: null });
-  return { ...out, mp: { bits: A.mantissaBits, digits: A.digits, note: MP_NUMERICS_NOTE } };
+/** What every part of one CPU run shares: the config as run (mp's forced numerics), loss and schedule. */
+interface CpuRunSetup {
+  config: ExperimentConfig;
+  loss: FourierLoss;
+  schedule: ExponentialSchedule;
+  mp?: MpRunInfo;
+  /** Integrates the given interleaved points (built on demand: only the workers need an integrator). */
+  simulate: (points: Float64Array, onProgress?: (done: number, total: number) => void) => TrajectoryRecord[];
 }
 
-export function runCpu(config: ExperimentConfig, options: CpuRunOptions = {}): RunOutput {
+function cpuRunSetup(config: ExperimentConfig, bits?: number): CpuRunSetup {
   if (config.precision === 'df64') throw new RangeError('df64 runs on the gpu backend only');
-  if (config.precision === 'mp') return runMp(config, options);
   const { loss } = resolveLoss(config.loss);
   const schedule = toExponential(config.optimizer);
-  const integrator = new Integrator(
-    arithFor(config.precision as CpuPrecision),
+  if (config.precision === 'mp') {
+    const A = mpArith(bits ?? MP_DEFAULT_BITS);
+    const forced = { ...config, numerics: { ...LEGACY_NUMERICS } };
+    return {
+      config: forced,
+      loss,
+      schedule,
+      mp: { bits: A.mantissaBits, digits: A.digits, note: MP_NUMERICS_NOTE },
+      simulate: (points, onProgress) => {
+        const constants = mpConstants(config.optimizer, A);
+        const integrator = new Integrator(
+          A,
+          loss,
+          schedule,
+          config.driftTolerance,
+          forced.numerics,
+          constants,
+        );
+        const pair = (x: typeof A.zero, y: typeof A.zero) => mpSamplePair(A, x, y);
+        return simulateCpu(integrator, points, config.steps, config.sampleEvery, { onProgress }, pair);
+      },
+    };
+  }
+  return {
+    config,
     loss,
     schedule,
-    config.driftTolerance,
-    config.numerics,
-  );
-  const records = simulateCpu(
-    integrator,
-    initialPoints(config.init),
-    config.steps,
-    config.sampleEvery,
-    options,
-  );
-  return buildOutput(config, loss, schedule, records, { adapter: null });
+    simulate: (points, onProgress) => {
+      const A = arithFor(config.precision as CpuPrecision);
+      const integrator = new Integrator(A, loss, schedule, config.driftTolerance, config.numerics);
+      return simulateCpu(integrator, points, config.steps, config.sampleEvery, { onProgress });
+    },
+  };
+}
+
+/** The records of trajectories [range.start, range.end) of `config`: the same as those of a whole run. */
+export function cpuRecords(
+  config: ExperimentConfig,
+  range: TrajectoryRange | null,
+  options: CpuRunOptions = {},
+): TrajectoryRecord[] {
+  const points = initialPoints(config.init);
+  const part = range === null ? points : points.subarray(2 * range.start, 2 * range.end);
+  return cpuRunSetup(config, options.bits).simulate(part, options.onProgress);
+}
+
+/** The output contract from the records of every trajectory of `config`, in trajectory order. */
+export function cpuOutput(
+  config: ExperimentConfig,
+  records: TrajectoryRecord[],
+  options: CpuRunOptions = {},
+): RunOutput {
+  const setup = cpuRunSetup(config, options.bits);
+  const build = options.slim ? slimOutput : buildOutput;
+  const out = build(setup.config, setup.loss, setup.schedule, records, { adapter: null });
+  const withMp: RunOutput & { mp?: MpRunInfo } = setup.mp ? { ...out, mp: setup.mp } : out;
+  return withMp;
+}
+
+/** The mp run: mp constants at full precision, forced numerics, samples kept as mantissa and exponent. */
+export function runMp(config: ExperimentConfig, options: CpuRunOptions = {}): RunOutput & { mp: MpRunInfo } {
+  if (config.precision !== 'mp') config = { ...config, precision: 'mp' };
+  return runCpu(config, options) as RunOutput & { mp: MpRunInfo };
+}
+
+/** One CPU run on this thread (src/cli/cpuPool.ts runs the same on worker threads). */
+export function runCpu(config: ExperimentConfig, options: CpuRunOptions = {}): RunOutput {
+  return cpuOutput(config, cpuRecords(config, null, options), options);
 }

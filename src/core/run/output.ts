@@ -7,6 +7,7 @@ import { type CauseEvents, type DivergenceCause, divergenceCause } from '../caus
 import type { ExperimentConfig, NumericsConfig, Precision } from '../config/types';
 import { ddToNumber } from '../dd';
 import { LEGACY_NUMERICS } from '../integrator';
+import type { TrajectoryEvents } from '../integratorState';
 import type { FourierLoss } from '../loss';
 import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
 import { type SampleSummary, summarizeSamples } from './summary';
@@ -53,23 +54,9 @@ export function emptyRecord(points: Float64Array, i: number, samples: number): T
   };
 }
 
-export interface TrajectoryOutput {
+/** One trajectory of the output contract: its start, its event steps (src/core/integratorState.ts), cause and samples. */
+export interface TrajectoryOutput extends TrajectoryEvents {
   init: [number, number];
-  divergenceStep: number | null;
-  overflowStep: number | null;
-  /**
-   * First step t whose update is taken with the weight-decay run's effective step η_t/|w_t|² above the
-   * stability threshold 2/f''(θ_t) (docs/math.md §5, docs/numerics.md); null: never within the run.
-   */
-  crossingStep: number | null;
-  /**
-   * First step from which the run sits at an exact floating-point stationary point (computed gradient
-   * exactly zero at every later step; for the exponential run also its buffer), or null (docs/numerics.md).
-   */
-  wdAbsorbedStep: number | null;
-  expAbsorbedStep: number | null;
-  /** First step at which a position component of either run rounded to exactly zero (a range event). */
-  underflowStep: number | null;
   /** Why the two runs split (or the comparison ended): see src/core/cause.ts; null: no divergence. */
   divergenceCause: DivergenceCause | null;
   samples: {
@@ -214,56 +201,56 @@ export function buildOutput(
   };
 }
 
-const CSV_HEADER = [
-  'trajectory',
-  'init_x',
-  'init_y',
-  'step',
-  'wd_x',
-  'wd_y',
-  'exp_projected_x',
-  'exp_projected_y',
-  'exp_norm_log2',
-  'angle_gap',
-  'divergence_step',
-  'overflow_step',
-  'crossing_step',
-  'wd_absorbed_step',
-  'exp_absorbed_step',
-  'underflow_step',
-  'divergence_cause',
-  'wd_norm_log2',
+/** How a column of the per-sample table is stored: Arrow takes int as Int32, float as Float64, text as Utf8. */
+export type RunColumnKind = 'int' | 'float' | 'text';
+
+/**
+ * One column of the per-sample table (one row per trajectory per sample), shared by the CSV and the Arrow
+ * writer so that both have the same names in the same order. `value` is null where the value does not
+ * exist (CSV: an empty cell; Arrow: null); `perTrajectory` columns repeat on every sample row of a trajectory.
+ */
+export interface RunColumn {
+  name: string;
+  kind: RunColumnKind;
+  perTrajectory: boolean;
+  value: (tr: TrajectoryOutput, i: number, j: number) => number | string | null;
+}
+
+const col = (
+  name: string,
+  kind: RunColumnKind,
+  perTrajectory: boolean,
+  value: RunColumn['value'],
+): RunColumn => ({ name, kind, perTrajectory, value });
+
+export const RUN_COLUMNS: readonly RunColumn[] = [
+  col('trajectory', 'int', true, (_, i) => i),
+  col('init_x', 'float', true, (tr) => tr.init[0]),
+  col('init_y', 'float', true, (tr) => tr.init[1]),
+  col('step', 'int', false, (tr, _, j) => tr.samples.step[j]),
+  col('wd_x', 'float', false, (tr, _, j) => tr.samples.wd[j][0]),
+  col('wd_y', 'float', false, (tr, _, j) => tr.samples.wd[j][1]),
+  col('exp_projected_x', 'float', false, (tr, _, j) => tr.samples.expProjected[j][0]),
+  col('exp_projected_y', 'float', false, (tr, _, j) => tr.samples.expProjected[j][1]),
+  col('exp_norm_log2', 'float', false, (tr, _, j) => tr.samples.expNormLog2[j]),
+  col('angle_gap', 'float', false, (tr, _, j) => tr.samples.angleGap[j]),
+  col('divergence_step', 'int', true, (tr) => tr.divergenceStep),
+  col('overflow_step', 'int', true, (tr) => tr.overflowStep),
+  col('crossing_step', 'int', true, (tr) => tr.crossingStep),
+  col('wd_absorbed_step', 'int', true, (tr) => tr.wdAbsorbedStep),
+  col('exp_absorbed_step', 'int', true, (tr) => tr.expAbsorbedStep),
+  col('underflow_step', 'int', true, (tr) => tr.underflowStep),
+  col('divergence_cause', 'text', true, (tr) => tr.divergenceCause),
+  col('wd_norm_log2', 'float', false, (tr, _, j) => tr.samples.wdNormLog2[j]),
 ];
 
 /** One row per trajectory per sample; empty cells where a value does not exist. */
 export function toCsv(out: RunOutput): string {
-  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
-  const lines = [CSV_HEADER.join(',')];
+  const cell = (v: number | string | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  const lines = [RUN_COLUMNS.map((c) => c.name).join(',')];
   out.trajectories.forEach((tr, i) => {
-    const s = tr.samples;
-    for (let j = 0; j < s.step.length; j++) {
-      lines.push(
-        [
-          i,
-          tr.init[0],
-          tr.init[1],
-          s.step[j],
-          cell(s.wd[j][0]),
-          cell(s.wd[j][1]),
-          cell(s.expProjected[j][0]),
-          cell(s.expProjected[j][1]),
-          cell(s.expNormLog2[j]),
-          cell(s.angleGap[j]),
-          cell(tr.divergenceStep),
-          cell(tr.overflowStep),
-          cell(tr.crossingStep),
-          cell(tr.wdAbsorbedStep),
-          cell(tr.expAbsorbedStep),
-          cell(tr.underflowStep),
-          tr.divergenceCause ?? '',
-          cell(s.wdNormLog2[j]),
-        ].join(','),
-      );
+    for (let j = 0; j < tr.samples.step.length; j++) {
+      lines.push(RUN_COLUMNS.map((c) => cell(c.value(tr, i, j))).join(','));
     }
   });
   return `${lines.join('\n')}\n`;

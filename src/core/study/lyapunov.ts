@@ -109,13 +109,7 @@ export function fitGrowthRate(sep: ArrayLike<number>, options: LyapunovOptions =
   return fit ? { mu: fit.slope, window: [start, end - 1] } : { mu: null, window: null };
 }
 
-export function lyapunovExponent(
-  loss: FourierLoss,
-  opt: OptimizerConfig,
-  x0: number,
-  y0: number,
-  steps: number,
-  options: LyapunovOptions = {},
-): LyapunovEstimate {
-  return fitGrowthRate(twinSeparation(loss, opt, x0, y0, steps, options), options);
+/** The per-step exponent of the twin separation from w0 = (x0, y0): twinSeparation() then fitGrowthRate(). */
+export function lyapunovExponent(...args: Parameters<typeof twinSeparation>): LyapunovEstimate {
+  return fitGrowthRate(twinSeparation(...args), args[5]);
 }

@@ -1,0 +1,30 @@
+/**
+ * Device loss and uncaptured GPU errors: a loss is handed to `onLost` (main.ts rebuilds the app on a new
+ * device) or, with no handler, reported in a banner that asks for a reload. A loss caused by dispose()
+ * (the app is being replaced) is not reported.
+ */
+import type { Banners } from '../ui/banner';
+
+export interface DeviceWatch {
+  /** Called when the device is lost; main.ts recovers. */
+  onLost: ((reason: string) => void) | null;
+  /** Set by dispose(): a later loss is expected and ignored. */
+  disposed: boolean;
+}
+
+export function watchDevice(device: GPUDevice, banners: Banners, stop: () => void): DeviceWatch {
+  const watch: DeviceWatch = { onLost: null, disposed: false };
+  device.lost.then((info) => {
+    if (watch.disposed) return;
+    stop();
+    const reason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
+    if (watch.onLost) watch.onLost(reason);
+    else banners.show('gpu', 'error', ['The GPU device was lost; reload the page.', reason]);
+  });
+  device.addEventListener('uncapturederror', (ev) => {
+    const message = (ev as GPUUncapturedErrorEvent).error.message;
+    console.error(`[gpu] uncaptured error: ${message}`);
+    banners.show('gpu-error', 'error', ['GPU error', message]);
+  });
+  return watch;
+}
