@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
-/usr/bin/python3 -c 'import pyarrow' 2>/dev/null || missing+=(python3-pyarrow)
+/usr/bin/python3 -c 'import pyarrow' 2>/dev/null || .cache/pyarrow-venv/bin/python -c 'import pyarrow' 2>/dev/null ||
+  missing+=(python3-pyarrow)
 { command -v ffprobe && command -v ffmpeg; } >/dev/null 2>&1 || missing+=(ffmpeg)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -22,7 +23,7 @@ if ((${#missing[@]})); then
       if [[ "$(apt-cache policy "$p" 2>/dev/null)" == *"Candidate: "[!\(]* ]]; then
         installable+=("$p")
       else
-        echo "[test] $p is not in this Debian release; the tests that need it say that they skip"
+        echo "[test] $p is not in this Debian release (pyarrow comes from pip below)"
       fi
     done
     if ((${#installable[@]})); then

@@ -148,12 +148,14 @@ async function main(): Promise<number> {
 
   console.log(`timing the CPU rows on 1 and ${opts.threads} worker threads ...`);
   const threadRows: ThreadTiming[] = [];
+  // Subsets several times the single-thread rows': a run of a fraction of a second is mostly worker
+  // messaging and JIT warm-up, which would hide the split's speed-up.
   for (const [precision, subset] of [
-    ['f64', opts.jsSubset],
-    ['dd', opts.ddSubset],
+    ['f64', Math.min(n, 8 * opts.jsSubset)],
+    ['dd', Math.min(n, 4 * opts.ddSubset)],
   ] as const) {
     const config = cpuConfig(points, subset, steps, precision);
-    threadRows.push(await timeThreads(config, Math.min(subset, n), opts.threads));
+    threadRows.push(await timeThreads(config, subset, opts.threads));
   }
 
   const peerProblem = { loss, optimizer: OPTIMIZER, schedule, tolerance: TOLERANCE, points, steps };

@@ -35,6 +35,18 @@ export interface TrajectoryEvents {
   underflowStep: number | null;
 }
 
+/** A trajectory before any event: every event step null. */
+export function noEvents(): TrajectoryEvents {
+  return {
+    divergenceStep: null,
+    overflowStep: null,
+    crossingStep: null,
+    wdAbsorbedStep: null,
+    expAbsorbedStep: null,
+    underflowStep: null,
+  };
+}
+
 export interface TrajectoryState<T> extends TrajectoryEvents {
   /** Weight-decay run, stored rescaled: w_t = 2^wdScaleExp·(x, y), v_t = 2^wdScaleExp·(vx, vy). */
   wd: RunState<T>;
@@ -117,11 +129,6 @@ export function initialState<T>(
     scaleExp: 0,
     t: 0,
     phase: 0,
-    divergenceStep: null,
-    overflowStep: null,
-    crossingStep: null,
-    wdAbsorbedStep: null,
-    expAbsorbedStep: null,
-    underflowStep: null,
+    ...noEvents(),
   };
 }

@@ -13,7 +13,7 @@ import { compileShaderModule } from '../../src/gpu/errors';
 import { DF64_HORNER_MAX_HARMONICS, fPrimeSecondWgsl, fPrimeWgsl } from '../../src/gpu/lossSource';
 import { realPrelude } from '../../src/gpu/shaderSource';
 import { presetLoss } from './engineHelpers';
-import { gpuTestSetup, readBuffer } from './gpuTestUtils';
+import { gpuTestSetup, runKernelOnce } from './gpuTestUtils';
 
 const { ctx, twoProdFma } = await gpuTestSetup({ probePairs: 4096 });
 
@@ -56,38 +56,7 @@ async function evaluate(loss: FourierLoss, units: Float32Array<ArrayBuffer>, sab
     },
   });
   const n = units.length / 4;
-  const input = device.createBuffer({
-    label: 'df64 loss test units',
-    size: units.byteLength,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-  });
-  const output = device.createBuffer({
-    label: 'df64 loss test results',
-    size: 32 * n,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-  });
-  device.queue.writeBuffer(input, 0, units);
-  const encoder = device.createCommandEncoder({ label: 'df64 loss test encoder' });
-  const pass = encoder.beginComputePass({ label: 'df64 loss test pass' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(
-    0,
-    device.createBindGroup({
-      label: 'df64 loss test bind group',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: input } },
-        { binding: 1, resource: { buffer: output } },
-      ],
-    }),
-  );
-  pass.dispatchWorkgroups(Math.ceil(n / 64));
-  pass.end();
-  device.queue.submit([encoder.finish()]);
-  const result = new Float32Array(await readBuffer(device, output, 32 * n));
-  input.destroy();
-  output.destroy();
-  return result;
+  return new Float32Array(await runKernelOnce(device, 'df64 loss test', pipeline, units, n, 32 * n));
 }
 
 /** Unit vectors at n angles (a few exactly on the axes), as df64 (hi, lo) pairs. */

@@ -88,6 +88,54 @@ export function readBuffer(device: GPUDevice, buffer: GPUBuffer, size: number): 
   });
 }
 
+/**
+ * Runs a one-off compute kernel: binding 0 the `input` bytes (storage, read), binding 1 an output of
+ * `outputBytes` (storage); one thread per item in workgroups of 64; returns the output's bytes.
+ */
+export async function runKernelOnce(
+  device: GPUDevice,
+  label: string,
+  pipeline: GPUComputePipeline,
+  input: BufferSource,
+  items: number,
+  outputBytes: number,
+): Promise<ArrayBuffer> {
+  const inBuf = device.createBuffer({
+    label: `${label} input`,
+    size: input.byteLength,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
+  const outBuf = device.createBuffer({
+    label: `${label} output`,
+    size: outputBytes,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+  });
+  device.queue.writeBuffer(inBuf, 0, input);
+  const encoder = device.createCommandEncoder({ label: `${label} encoder` });
+  const pass = encoder.beginComputePass({ label: `${label} pass` });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({
+      label: `${label} bind group`,
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: inBuf } },
+        { binding: 1, resource: { buffer: outBuf } },
+      ],
+    }),
+  );
+  pass.dispatchWorkgroups(Math.ceil(items / 64));
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  try {
+    return await readBuffer(device, outBuf, outputBytes);
+  } finally {
+    inBuf.destroy();
+    outBuf.destroy();
+  }
+}
+
 /** An f32 engine on loss preset `preset` from `count` random starts (radius 0.2…2), drift tolerance 1e-3. */
 export function presetEngine(
   ctx: GpuContext,

@@ -10,7 +10,7 @@ import { type CauseEvents, divergenceCause } from '../../src/core/cause';
 import { compileShaderModule } from '../../src/gpu/errors';
 import { METRIC_STRUCT, structLayout, structWgsl } from '../../src/gpu/layout';
 import { causeOfCode, causeWgsl } from '../../src/render/cause';
-import { gpuOrSkip, readBuffer } from '../gpu/gpuTestUtils';
+import { gpuOrSkip, runKernelOnce } from '../gpu/gpuTestUtils';
 
 const ctx = await gpuOrSkip();
 
@@ -81,38 +81,9 @@ async function gpuCodes(fnWgsl: string, rows: number[][]): Promise<Uint32Array> 
     layout: 'auto',
     compute: { module, entryPoint: 'main' },
   });
-  const input = device.createBuffer({
-    label: 'cause test metrics',
-    size: bytes.byteLength,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-  });
-  const output = device.createBuffer({
-    label: 'cause test codes',
-    size: 4 * rows.length,
-    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-  });
-  device.queue.writeBuffer(input, 0, bytes);
-  const encoder = device.createCommandEncoder({ label: 'cause test encoder' });
-  const pass = encoder.beginComputePass({ label: 'cause test pass' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(
-    0,
-    device.createBindGroup({
-      label: 'cause test bind group',
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: input } },
-        { binding: 1, resource: { buffer: output } },
-      ],
-    }),
+  return new Uint32Array(
+    await runKernelOnce(device, 'cause test', pipeline, bytes, rows.length, 4 * rows.length),
   );
-  pass.dispatchWorkgroups(Math.ceil(rows.length / 64));
-  pass.end();
-  device.queue.submit([encoder.finish()]);
-  const result = new Uint32Array(await readBuffer(device, output, 4 * rows.length));
-  input.destroy();
-  output.destroy();
-  return result;
 }
 
 /** Cases where the GPU's label differs from divergenceCause(). */

@@ -7,7 +7,7 @@ import { type CauseEvents, type DivergenceCause, divergenceCause } from '../caus
 import type { ExperimentConfig, NumericsConfig, Precision } from '../config/types';
 import { ddToNumber } from '../dd';
 import { LEGACY_NUMERICS } from '../integrator';
-import type { TrajectoryEvents } from '../integratorState';
+import { noEvents, type TrajectoryEvents } from '../integratorState';
 import type { FourierLoss } from '../loss';
 import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
 import { type SampleSummary, summarizeSamples } from './summary';
@@ -38,12 +38,7 @@ export interface TrajectoryRecord extends CauseEvents {
 export function emptyRecord(points: Float64Array, i: number, samples: number): TrajectoryRecord {
   return {
     init: [points[2 * i], points[2 * i + 1]],
-    divergenceStep: null,
-    overflowStep: null,
-    crossingStep: null,
-    wdAbsorbedStep: null,
-    expAbsorbedStep: null,
-    underflowStep: null,
+    ...noEvents(),
     wd: new Float64Array(2 * samples),
     ex: new Float64Array(2 * samples),
     gap: new Float64Array(samples),
