@@ -9,7 +9,7 @@
  */
 import type { ExperimentConfig } from '../core/config/types';
 import type { OptimizerConfig } from '../core/schedule';
-import type { ViewState } from './viewState';
+import { DEFAULT_VIEW, type ViewState } from './viewState';
 
 export interface Figure {
   id: string;
@@ -41,6 +41,7 @@ function config(patch: Partial<ExperimentConfig>): ExperimentConfig {
 
 function view(halfHeight: number, patch: Partial<ViewState> = {}): ViewState {
   return {
+    ...DEFAULT_VIEW,
     mode: 'plane',
     quiver: 'off',
     colorBy: 'run',

@@ -34,6 +34,17 @@ export interface RunsShown {
   exponential: boolean;
 }
 
+/** Density view of the current positions (and, with trails, of every step's): auto switches on for many paths. */
+export const DENSITY_MODES = ['auto', 'on', 'off'] as const;
+export type DensityMode = (typeof DENSITY_MODES)[number];
+
+/** Colour themes: the dark one for screens, the light one for slides and print. */
+export const THEMES = ['dark', 'light'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** Path width in CSS pixels at a 1080-line picture (scaled to the device pixel ratio and export size). */
+export const LINE_WIDTH_RANGE = { min: 0.5, max: 16 } as const;
+
 /** GPU precisions the playground can run side by side with the config's own. */
 export const COMPARE_PRECISIONS = ['f32', 'df64'] as const;
 
@@ -50,6 +61,15 @@ export interface ViewState {
   compare: ('f32' | 'df64')[];
   /** Camera centre and half-height of the (plane / left) view; null: fit the start points. */
   camera: { center: [number, number]; halfHeight: number } | null;
+  /** Path width in CSS pixels at 1080 lines (LINE_WIDTH_RANGE). */
+  lineWidth: number;
+  /** A marker at each trajectory's current position. */
+  heads: boolean;
+  /** A fading trail: every step's positions accumulate into a slowly fading picture. */
+  trails: boolean;
+  /** The density view of the current positions (a log-scaled 2-D histogram per run). */
+  density: DensityMode;
+  theme: Theme;
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -60,6 +80,11 @@ export const DEFAULT_VIEW: ViewState = {
   heatmap: true,
   compare: [],
   camera: null,
+  lineWidth: 2.5,
+  heads: true,
+  trails: false,
+  density: 'auto',
+  theme: 'dark',
 };
 
 function pick<T extends string>(
@@ -74,6 +99,17 @@ function pick<T extends string>(
   issues.push({
     path,
     message: `must be one of ${allowed.map((a) => `"${a}"`).join(', ')} (got ${JSON.stringify(v)})`,
+  });
+  return fallback;
+}
+
+function lineWidth(v: unknown, fallback: number, issues: ConfigIssue[]): number {
+  if (v === undefined) return fallback;
+  const { min, max } = LINE_WIDTH_RANGE;
+  if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) return v;
+  issues.push({
+    path: 'view.lineWidth',
+    message: `must be a number of CSS pixels in [${min}, ${max}] (got ${JSON.stringify(v)})`,
   });
   return fallback;
 }
@@ -156,6 +192,11 @@ export function readViewState(input: unknown): { view: ViewState; issues: Config
     heatmap: flag(o.heatmap, 'view.heatmap', d.heatmap, issues),
     compare: readCompare(o.compare, issues),
     camera: readCamera(o.camera, issues),
+    lineWidth: lineWidth(o.lineWidth, d.lineWidth, issues),
+    heads: flag(o.heads, 'view.heads', d.heads, issues),
+    trails: flag(o.trails, 'view.trails', d.trails, issues),
+    density: pick(o.density, DENSITY_MODES, 'view.density', d.density, issues),
+    theme: pick(o.theme, THEMES, 'view.theme', d.theme, issues),
   };
   for (const k of Object.keys(o)) {
     if (!(k in d)) issues.push({ path: `view.${k}`, message: 'is not a view setting (ignored)' });
