@@ -1,7 +1,12 @@
-// Trajectory paths straight from the engine's history ring: a line list, each trajectory's segments oldest to
-// newest. Every vertex reads both ends of its segment, so a segment knows its screen direction (dash and dot
-// patterns run along the screen axis it mostly follows, independent of how long the segments are) and, in
-// the polar view, whether it crosses θ = ±π (its end is then unwrapped past the edge, not drawn across).
+// Trajectory paths straight from the engine's history ring: each segment (6 vertices, two triangles) is a quad
+// around a capsule of width `width` px, antialiased by its signed distance in the fragment shader; capsules
+// give round joins and round caps. Every vertex reads both ends of its segment, so a segment knows its
+// screen direction (dash and dot patterns run along the screen axis it mostly follows, independent of how
+// long the segments are) and, in the polar view, whether it crosses θ = ±π (its end is then unwrapped past
+// the edge, not drawn across). An optional outline rings the core. Where capsules of one path overlap (at
+// every join, and everywhere when segments are shorter than the width) a pixel belongs to the nearest of the
+// segment and its two neighbours, read from the ring too: the others discard it, so antialiased edges are not
+// blended twice and an outline never paints over a neighbour's core.
 // Prepended by the host (src/render/paths.ts): the Metric struct (src/gpu/layout.ts) and the PLASMA,
 // CATEGORICAL and NO_DIVERGENCE palettes (src/render/colormap.ts), and divergence_cause() with its
 // CAUSE_COLORS (shaders/render_cause.wgsl, src/render/cause.ts).
@@ -27,7 +32,13 @@ struct PathParams {
   end_step: f32,        // divergence steps are coloured over [0, end_step]
   basin_count: u32,     // entries of path_basins (0: no basins)
   log2_cap: f32,        // largest log2 of a drawn plane coordinate
-  highlight: i32,       // -1: every trajectory; i >= 0: only trajectory i, in `color`, as 3 copies 1 px apart
+  highlight: i32,       // -1: every trajectory; i >= 0: only trajectory i, in `color`
+  width: f32,           // core width in device pixels (≥ 1)
+  outline: f32,         // dark outline on each side of the core, device pixels (0: none)
+  period: f32,          // dash / dot period in device pixels
+  outline_rgb: vec4<f32>, // the outline's colour (dark on the dark theme, light on the light one); a unused
+  quads: u32,           // 1: 6 vertices per segment (a capsule's quad); 0: 2 (a hairline, the line-list pipeline)
+  oldest: u32,          // oldest sample still in the ring (a segment's previous neighbour must not be older)
 }
 
 @group(0) @binding(0) var<uniform> path_params: PathParams;
@@ -46,7 +57,16 @@ struct PathOut {
   @location(0) @interpolate(flat) color: vec4<f32>,
   @location(1) @interpolate(flat) major_y: u32, // the pattern runs along y (1) or x (0)
   @location(2) @interpolate(flat) phase: f32,    // per-trajectory pattern shift, in periods
+  @location(3) local: vec2<f32>,                 // (along, across) the segment from its start, in pixels
+  @location(4) @interpolate(flat) len: f32,      // the segment's length in pixels
+  // The previous segment's start and the next segment's end, in the same (along, across) frame.
+  @location(5) @interpolate(flat) neighbours: vec4<f32>,
+  @location(6) @interpolate(flat) links: u32,    // bit 0: a previous segment, bit 1: a next one
 }
+
+// Quad corners of a segment, two triangles: (0: start, 1: end) and the side (−1, +1).
+const CORNER_END = array<f32, 6>(0.0, 0.0, 1.0, 1.0, 0.0, 1.0);
+const CORNER_SIDE = array<f32, 6>(-1.0, 1.0, -1.0, -1.0, 1.0, 1.0);
 
 // (direction, log2 |w|) of run `which` at sample k of trajectory i: no magnitude is ever formed in f32.
 fn sample_at(i: u32, k: u32) -> vec3<f32> {
@@ -107,41 +127,26 @@ fn trajectory_color(i: u32) -> vec3<f32> {
   }
 }
 
-@vertex
-fn paths_vs(@builtin(vertex_index) v: u32) -> PathOut {
+// Where trajectory i of run `which` is drawn at samples k0 and k1 (clip space), or false when it is not
+// drawn (overflowed before the drawn range). After an overflow the kernel writes zeros: the last finite sample
+// is held (k·sample_every < step).
+struct SegmentEnds {
+  ok: bool,
+  a: vec2<f32>,
+  b: vec2<f32>,
+}
+
+fn segment_ends(i: u32, k0_in: u32, k1_in: u32) -> SegmentEnds {
   let pp = path_params;
-  var s = v / 2u;
-  var i = (s / (pp.vertices - 1u)) * pp.traj_stride;
-  // Highlight: vertices [copy · segments, (copy + 1) · segments) draw copy 0, 1 or 2 of the one path, shifted
-  // by (0, 0), (1, 0) or (0, 1) px, so it reads as a thicker line (WebGPU lines are 1 px wide).
-  var nudge = vec2<f32>(0.0);
-  if (pp.highlight >= 0) {
-    let copy = s / (pp.vertices - 1u);
-    s = s % (pp.vertices - 1u);
-    i = u32(pp.highlight);
-    nudge = vec2<f32>(select(0.0, 2.0, copy == 1u), select(0.0, 2.0, copy == 2u)) / pp.viewport;
-  }
-  let j = s % (pp.vertices - 1u);
-  var k0 = pp.first_sample + j * pp.stride;
-  var k1 = k0 + pp.stride;
-  var out: PathOut;
-  out.major_y = 0u;
-  out.color = vec4<f32>(0.0);
-  // Parallel neighbours would otherwise line their dashes up into stripes.
-  out.phase = fract(f32(i) * 0.618034);
-  if (i >= pp.count) {
-    out.position = vec4<f32>(2.0, 2.0, 0.0, 1.0);
-    return out;
-  }
+  var out: SegmentEnds;
+  out.ok = false;
+  var k0 = k0_in;
+  var k1 = k1_in;
   if (pp.which != 0u) {
-    // After an overflow the kernel writes zeros: hold the last finite sample (k·sample_every < step).
     let overflow = path_metrics[i].overflow_step;
     if (overflow >= 0) {
       let last = (u32(overflow) - 1u) / pp.sample_every;
-      if (overflow == 0 || last < pp.first_sample) {
-        out.position = vec4<f32>(2.0, 2.0, 0.0, 1.0); // every vertex at one point off screen: nothing drawn
-        return out;
-      }
+      if (overflow == 0 || last < pp.first_sample) { return out; }
       k0 = min(k0, last);
       k1 = min(k1, last);
     }
@@ -151,19 +156,101 @@ fn paths_vs(@builtin(vertex_index) v: u32) -> PathOut {
   if (pp.polar == 1u && abs(b.x - a.x) > PI) {
     b.x -= sign(b.x - a.x) * 2.0 * PI; // the short way round: leaves through the edge at ±π
   }
-  let ca = a * pp.scale + pp.offset;
-  let cb = b * pp.scale + pp.offset;
-  let d = abs(cb - ca) * pp.viewport;
-  out.major_y = select(0u, 1u, d.y > d.x);
-  out.position = vec4<f32>(select(ca, cb, v % 2u == 1u) + nudge, 0.0, 1.0);
-  out.color = select(vec4<f32>(trajectory_color(i), pp.color.a), pp.color, pp.highlight >= 0);
+  out.ok = true;
+  out.a = a * pp.scale + pp.offset;
+  out.b = b * pp.scale + pp.offset;
   return out;
+}
+
+@vertex
+fn paths_vs(@builtin(vertex_index) v: u32) -> PathOut {
+  let pp = path_params;
+  let per = select(2u, 6u, pp.quads == 1u);
+  let s = v / per;
+  let corner = v % per;
+  var i = (s / (pp.vertices - 1u)) * pp.traj_stride;
+  if (pp.highlight >= 0) { i = u32(pp.highlight); }
+  let j = s % (pp.vertices - 1u);
+  let k0 = pp.first_sample + j * pp.stride;
+  var out: PathOut;
+  out.major_y = 0u;
+  out.color = vec4<f32>(0.0);
+  out.local = vec2<f32>(0.0);
+  out.len = 0.0;
+  out.neighbours = vec4<f32>(0.0);
+  out.links = 0u;
+  // Parallel neighbours would otherwise line their dashes up into stripes.
+  out.phase = fract(f32(i) * 0.618034);
+  out.position = vec4<f32>(2.0, 2.0, 0.0, 1.0); // every vertex at one point off screen: nothing drawn
+  if (i >= pp.count) { return out; }
+  let e = segment_ends(i, k0, k0 + pp.stride);
+  if (!e.ok) { return out; }
+  // Pixel space (isotropic): the quad reaches `reach` px beyond the capsule's axis on every side.
+  let half_vp = 0.5 * pp.viewport;
+  let d = abs(e.b - e.a) * pp.viewport;
+  out.major_y = select(0u, 1u, d.y > d.x);
+  out.color = select(vec4<f32>(trajectory_color(i), pp.color.a), pp.color, pp.highlight >= 0);
+  if (pp.quads == 0u) {
+    // A hairline (thousands of paths): the fragment sees distance 0, the core colour.
+    out.position = vec4<f32>(select(e.a, e.b, corner == 1u), 0.0, 1.0);
+    return out;
+  }
+  let pa = e.a * half_vp;
+  let pb = e.b * half_vp;
+  let dv = pb - pa;
+  let len = length(dv);
+  let t = select(vec2<f32>(1.0, 0.0), dv / len, len > 1e-4);
+  let n = vec2<f32>(-t.y, t.x);
+  let reach = 0.5 * pp.width + pp.outline + 1.0;
+  let along = select(-reach, len + reach, CORNER_END[corner] > 0.5);
+  let across = CORNER_SIDE[corner] * reach;
+  let p = pa + t * along + n * across;
+  // Neighbours, moved with any polar unwrap so that they meet this segment's ends.
+  let to_local = mat2x2<f32>(vec2<f32>(t.x, n.x), vec2<f32>(t.y, n.y));
+  if (k0 >= pp.oldest + pp.stride) {
+    let e0 = segment_ends(i, k0 - pp.stride, k0);
+    if (e0.ok) {
+      out.neighbours = vec4<f32>(to_local * ((e0.a - e0.b + e.a) * half_vp - pa), out.neighbours.zw);
+      out.links |= 1u;
+    }
+  }
+  if (j + 1u < pp.vertices - 1u) {
+    let e2 = segment_ends(i, k0 + pp.stride, k0 + 2u * pp.stride);
+    if (e2.ok) {
+      out.neighbours = vec4<f32>(out.neighbours.xy, to_local * ((e2.b - e2.a + e.b) * half_vp - pa));
+      out.links |= 2u;
+    }
+  }
+  out.position = vec4<f32>(p / half_vp, 0.0, 1.0);
+  out.local = vec2<f32>(along, across);
+  out.len = select(0.0, len, len > 1e-4);
+  return out;
+}
+
+fn segment_distance(p: vec2<f32>, a: vec2<f32>, b: vec2<f32>) -> f32 {
+  let ab = b - a;
+  let h = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-12), 0.0, 1.0);
+  return length(p - a - ab * h);
 }
 
 @fragment
 fn paths_fs(in: PathOut) -> @location(0) vec4<f32> {
+  let pp = path_params;
+  // Distance to the segment (the capsule's axis), in pixels.
+  let dx = max(max(-in.local.x, in.local.x - in.len), 0.0);
+  let dist = length(vec2<f32>(dx, in.local.y));
+  // A pixel clearly nearer a neighbouring segment is that segment's; near-ties (within rounding, e.g. along a
+  // straight path) are drawn by both, else rounding could make both give the pixel away.
+  let end = vec2<f32>(in.len, 0.0);
+  if ((in.links & 1u) != 0u && segment_distance(in.local, in.neighbours.xy, vec2<f32>(0.0)) < dist - 1e-3) { discard; }
+  if ((in.links & 2u) != 0u && segment_distance(in.local, end, in.neighbours.zw) < dist - 1e-3) { discard; }
+  let core_r = 0.5 * pp.width;
+  let cover = clamp(core_r + pp.outline + 0.5 - dist, 0.0, 1.0);
+  if (cover <= 0.0) { discard; }
   let along = select(in.position.x, in.position.y, in.major_y == 1u);
-  if (path_params.pattern == 1u && fract(along / 12.0 + in.phase) >= 0.6) { discard; } // dashes: 7 px on, 5 off
-  if (path_params.pattern == 2u && fract(along / 5.0 + in.phase) >= 0.4) { discard; }  // dots: 2 px on, 3 off
-  return in.color;
+  if (pp.pattern == 1u && fract(along / pp.period + in.phase) >= 0.6) { discard; } // dashes: 60 % on
+  if (pp.pattern == 2u && fract(along / pp.period + in.phase) >= 0.45) { discard; } // dots: 45 % on
+  let core = clamp(core_r + 0.5 - dist, 0.0, 1.0);
+  let rgb = mix(path_params.outline_rgb.rgb, in.color.rgb, core / cover);
+  return vec4<f32>(rgb, in.color.a * cover);
 }

@@ -8,9 +8,12 @@ import type { Precision } from '../core/config/types';
 import type { GpuContext } from '../gpu/device';
 import { probeFor } from '../gpu/probeCache';
 import { planePointAt } from '../playground/addPoint';
+import type { PlaneView } from '../playground/backend';
 import { PlaygroundController, type PlaygroundSnapshot } from '../playground/controller';
 import type { Figure } from '../playground/figures';
+import { actionFrame, actionTrack, extentAt, frameExtent } from '../playground/framing';
 import { type PrecisionStudyResult, runPrecisionStudy } from '../playground/precisionStudy';
+import type { FrameLook } from '../record/types';
 import { Renderer } from '../render/renderer';
 import type { Banners } from '../ui/banner';
 import { DriftPanel } from '../ui/driftPanel';
@@ -18,6 +21,7 @@ import { ControlPanel } from '../ui/gui';
 import { Legend } from '../ui/legend';
 import { Overlay } from '../ui/overlay';
 import { PrecisionTab } from '../ui/precisionTab';
+import { applyPageTheme, type PresentationHooks } from '../ui/presentation';
 import { Tour } from '../ui/tour';
 import { installRecording, type Recording } from './devHook';
 import { type DeviceWatch, watchDevice } from './deviceWatch';
@@ -40,6 +44,8 @@ const SOFTWARE_VERTEX_BUDGET = 1 << 18;
 const HARDWARE_VERTEX_BUDGET = 1 << 25;
 /** Overlay refresh, and drift sampling on software GPUs (where each frame cannot afford one). */
 const OVERLAY_MS = 250;
+/** Fraction of the way the follow camera moves toward the fitted frame each frame. */
+const FOLLOW_RATE = 0.12;
 
 export class App {
   readonly controller: PlaygroundController;
@@ -54,6 +60,8 @@ export class App {
   /** Undoes what start() attached to the page (listeners, timers, DOM), for dispose(). */
   private readonly cleanups: (() => void)[] = [];
   private disposed = false;
+  /** Whether the camera eases toward the frame of the action so far, each frame (lab.followAction). */
+  private following = false;
 
   private constructor(
     readonly ctx: GpuContext,
@@ -69,7 +77,18 @@ export class App {
       ...controller.panelActions(),
       startTour: () => void this.tour.start(),
       togglePrecision: () => this.precisionTab.toggle(),
+      fitAction: () => {
+        try {
+          this.fitAction();
+        } catch (e) {
+          controller.showError(e);
+        }
+      },
     });
+    backend.onFrame = (view) => {
+      applyPageTheme(view.theme);
+      this.followTick();
+    };
     controller.ui = this.panel;
     drift.setMapSource(() => {
       const s = backend.running?.session;
@@ -176,10 +195,52 @@ export class App {
   }
 
   /** Off-screen frame at width × height (video export, snapshots); the visible canvas is untouched. */
-  renderOffscreen(width: number, height: number): Promise<OffscreenCanvas> {
-    return this.controller.serialized(() =>
-      this.backend.renderOffscreen(this.controller.view, width, height),
-    );
+  renderOffscreen(width: number, height: number, look: FrameLook = {}): Promise<OffscreenCanvas> {
+    return this.controller.serialized(() => {
+      this.followTick();
+      return this.backend.renderOffscreen(
+        { ...this.controller.view, ...look.view },
+        width,
+        height,
+        look.transparent,
+      );
+    });
+  }
+
+  /**
+   * "Fit the action": frames where the weight-decay run goes over the whole run (a float64 pre-run,
+   * src/playground/framing.ts) with a margin; returns the camera set (null: nothing to frame).
+   */
+  fitAction(): PlaneView | null {
+    const frame = actionFrame(this.controller.config, this.backend.camera.aspect);
+    if (frame) this.controller.setView({ camera: frame });
+    return frame;
+  }
+
+  /** Follow camera: each frame (visible or recorded) eases toward the frame of the paths so far. */
+  setFollowAction(on: boolean): void {
+    this.following = on;
+    this.controller.invalidate();
+  }
+
+  private followTick(): void {
+    if (!this.following || !this.controller.running) return;
+    const track = actionTrack(this.controller.config);
+    const at = this.backend.progress();
+    const box = track && at ? extentAt(track, at.step) : null;
+    if (box) this.backend.camera.easeTo(frameExtent(box, this.backend.camera.aspect), FOLLOW_RATE);
+  }
+
+  /** What presentation mode drives: view.theme and the visible canvas's fixed drawing size. */
+  presentationHooks(): PresentationHooks {
+    return {
+      getTheme: () => this.controller.view.theme,
+      setTheme: (theme) => this.controller.setView({ theme }),
+      setFixedSize: (size) => {
+        this.backend.renderer.setFixedSize(size);
+        this.controller.invalidate();
+      },
+    };
   }
 
   /** Background colour where the heatmap is off (presentation themes). */

@@ -10,9 +10,22 @@ import { FIGURES, type Figure } from '../playground/figures';
 import { codecSupport, hasWebCodecs } from '../record/codecs';
 import { hasMediaRecorder, realtimeMimeType } from '../record/realtime';
 import { Recorder, type SnapshotOptions } from '../record/recorder';
-import type { RecordHost, RecordOptions, RecordResult, TourRecordOptions } from '../record/types';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type FrameLook,
+  type RecordHost,
+  type RecordOptions,
+  type RecordResult,
+  type TourRecordOptions,
+} from '../record/types';
 import { download } from '../ui/download';
-import { Presentation, type PresentationOptions, type PresentationState } from '../ui/presentation';
+import {
+  Presentation,
+  type PresentationHooks,
+  type PresentationOptions,
+  type PresentationState,
+} from '../ui/presentation';
 import { RecordPanel, type RecordSettings } from '../ui/recordPanel';
 import { Shortcuts } from '../ui/shortcuts';
 
@@ -20,18 +33,27 @@ import { Shortcuts } from '../ui/shortcuts';
 export interface RecordableApp {
   step(n: number): Promise<void>;
   reset(): Promise<void>;
-  renderOffscreen(width: number, height: number): Promise<CanvasImageSource>;
+  renderOffscreen(width: number, height: number, look?: FrameLook): Promise<CanvasImageSource>;
   snapshot(): { step: number; config: { steps: number } } | null;
-  playback: { stepsPerFrame: number; readonly playing: boolean; play(): void; pause(): void };
+  playback: {
+    stepsPerFrame: number;
+    readonly playing: boolean;
+    readonly view?: { theme: 'dark' | 'light' };
+    play(): void;
+    pause(): void;
+  };
   tour: { readonly current: Figure | null; readonly isOpen: boolean };
   showFigure(f: Figure): Promise<void>;
   setClearColor?(c: GPUColorDict): void;
+  /** What presentation mode drives: the view's theme, the canvas's fixed drawing size. */
+  presentationHooks?(): PresentationHooks;
 }
 
 export function appRecordHost(app: RecordableApp): RecordHost {
   return {
     step: (n) => app.step(n),
-    renderFrame: (w, h) => app.renderOffscreen(w, h),
+    renderFrame: (w, h, look) => app.renderOffscreen(w, h, look),
+    theme: () => app.playback.view?.theme ?? 'dark',
     progress: () => {
       const s = app.snapshot();
       return s ? { step: s.step, end: s.config.steps } : null;
@@ -56,6 +78,14 @@ export interface RecordingSupport {
   codecs: Record<string, boolean>;
   /** MediaRecorder MIME types the fallback would use (null: none). */
   mediaRecorder: { webm: string | null; mp4: string | null } | null;
+  /** Formats lab.record takes. */
+  formats: ExportFormat[];
+  /**
+   * Transparent exports this browser can make: WebM needs WebCodecs with VP9 or VP8 (Mediabunny encodes
+   * the alpha as a second VP9 stream); PNG needs a WebGPU canvas that can be switched to premultiplied
+   * alpha (GPUCanvasContext.getConfiguration).
+   */
+  transparent: { webm: boolean; png: boolean };
 }
 
 export interface RecordingLab {
@@ -85,10 +115,7 @@ export class Recording {
     folder: GUI | null,
   ) {
     this.recorder = new Recorder(appRecordHost(app));
-    this.presentation = new Presentation(
-      canvas,
-      app.setClearColor ? (c) => app.setClearColor!(c) : undefined,
-    );
+    this.presentation = new Presentation(canvas, app.presentationHooks?.());
     this.panel = folder
       ? new RecordPanel(
           folder,
@@ -126,13 +153,20 @@ export class Recording {
       recordTour: async (o) => (await r.recordTour(o)).blob,
       cancelRecording: () => r.cancel(),
       snapshot: (o) => r.snapshot(o),
-      recordingSupport: async () => ({
-        webcodecs: hasWebCodecs(),
-        codecs: await codecSupport(),
-        mediaRecorder: hasMediaRecorder()
-          ? { webm: realtimeMimeType('webm'), mp4: realtimeMimeType('mp4') }
-          : null,
-      }),
+      recordingSupport: async () => {
+        const codecs = await codecSupport();
+        const png =
+          typeof GPUCanvasContext !== 'undefined' && 'getConfiguration' in GPUCanvasContext.prototype;
+        return {
+          webcodecs: hasWebCodecs(),
+          codecs,
+          mediaRecorder: hasMediaRecorder()
+            ? { webm: realtimeMimeType('webm'), mp4: realtimeMimeType('mp4') }
+            : null,
+          formats: [...EXPORT_FORMATS],
+          transparent: { webm: png && hasWebCodecs() && (codecs.vp9 || codecs.vp8), png },
+        };
+      },
       presentation: async (o) => this.presentation.apply(o),
     };
   }
@@ -152,10 +186,12 @@ export class Recording {
       width,
       height,
       format: s.format,
+      transparent: s.transparent,
       stepsPerFrame: s.stepsPerFrame > 0 ? s.stepsPerFrame : undefined,
       captions: s.captions,
       captionSize: this.presentation.state.captionSize * 2,
-      theme: this.presentation.state.theme,
+      // Presentation mode's theme when it is on; otherwise the view's own.
+      theme: this.presentation.state.on ? this.presentation.state.theme : undefined,
       onProgress: (p: Parameters<RecordPanel['progress']>[0]) => this.panel?.progress(p),
     };
     return tour
@@ -167,7 +203,7 @@ export class Recording {
   private async download(job: Promise<RecordResult>): Promise<void> {
     try {
       const r = await job;
-      const ext = r.blob.type.includes('mp4') ? 'mp4' : 'webm';
+      const ext = fileExtension(r.blob.type);
       const step = this.app.snapshot()?.step ?? 0;
       download(r.blob, `scaleinv-lab-step${step}.${ext}`);
       const speed = `${r.exportFps.toFixed(1)} frames/s`;
@@ -184,12 +220,19 @@ export class Recording {
   private async saveSnapshot(s: RecordSettings): Promise<void> {
     const [width, height] = RecordPanel.size(s);
     try {
-      const blob = await this.recorder.snapshot({ width, height });
+      const blob = await this.recorder.snapshot({ width, height, transparent: s.transparent });
       download(blob, `scaleinv-lab-${width}x${height}.png`);
     } catch (e) {
       this.panel?.done(`Snapshot failed: ${(e as Error).message}`);
     }
   }
+}
+
+/** The file extension for an export's MIME type. */
+export function fileExtension(type: string): string {
+  if (type.includes('gif')) return 'gif';
+  if (type.includes('zip')) return 'zip';
+  return type.includes('mp4') ? 'mp4' : 'webm';
 }
 
 /** Hooks recording into a started App; `folder` is the GUI's "Record" folder (null: no GUI). */

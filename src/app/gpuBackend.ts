@@ -28,6 +28,8 @@ export class GpuBackend implements PlaygroundBackend {
   readonly queueFrames = false;
   /** What is being built, for the overlay ('' when idle). */
   status = '';
+  /** Called at the start of each visible frame (the page theme, the follow camera). */
+  onFrame: ((view: ViewState) => void) | null = null;
   private runs: GpuRuns | null = null;
   private disposed = false;
   private readonly timer: FrameTimer;
@@ -101,11 +103,18 @@ export class GpuBackend implements PlaygroundBackend {
   }
 
   /** Off-screen frame at width × height (video export, snapshots); the visible canvas is untouched. */
-  renderOffscreen(view: ViewState, width: number, height: number): Promise<OffscreenCanvas> {
-    return this.renderer.renderOffscreen(this.camera, this.pathSource(), view, width, height);
+  renderOffscreen(
+    view: ViewState,
+    width: number,
+    height: number,
+    transparent = false,
+  ): Promise<OffscreenCanvas> {
+    const source = this.pathSource();
+    return this.renderer.renderOffscreen(this.camera, source, view, width, height, undefined, transparent);
   }
 
   async frame(steps: number, view: ViewState): Promise<FrameWork> {
+    this.onFrame?.(view);
     const timed = this.timer.begin();
     if (steps > 0) {
       this.runs?.advance(steps);

@@ -48,6 +48,8 @@ export function createLab(host: AppHost): WebGpuLab {
     getConfig: () => (host.app ? common.getConfig() : structuredClone(host.snapshot!.config)),
     getView: () => (host.app ? common.getView() : structuredClone(host.snapshot!.view)),
     openPrecisionTab: () => now().precisionTab.setOpen(true),
+    fitAction: () => later((app) => app.fitAction()),
+    followAction: (on) => now().setFollowAction(on),
     study: (options) => later(async (app) => (await app.study(options)).study),
     highlight: (i) => now().setHighlight(i),
     debug: {

@@ -8,6 +8,7 @@ import { startFallback } from '../fallback/boot';
 import { acquireGpu, GpuUnavailableError } from '../gpu/device';
 import { writeHash } from '../playground/urlState';
 import { Banners } from '../ui/banner';
+import { installEmbedMode } from '../ui/layout';
 import { App, type AppDom, type AppSnapshot } from './app';
 import { type AppHost, countRecovery, createLab } from './labApi';
 
@@ -122,6 +123,7 @@ class RecoveringHost implements AppHost {
   }
 }
 
+installEmbedMode();
 const banners = new Banners(element('banners'));
 boot(banners).catch((e: unknown) => {
   const message = e instanceof Error ? e.message : String(e);

@@ -3,7 +3,7 @@
  * fields (each named, its default used), a rejected GUI change (the running config stays), and a config
  * that fails to start (the previous one, or the defaults, keep running).
  */
-import type { ConfigIssue } from '../core/config/issues';
+import { type ConfigIssue, formatIssue } from '../core/config/issues';
 import type { ExperimentConfig } from '../core/config/types';
 import { describeFallbacks, PLAYGROUND_DEFAULTS } from './playConfig';
 
@@ -21,7 +21,8 @@ export function showUrlIssues(banners: Banners, issues: ConfigIssue[]): void {
   }
   banners.show('url', 'warning', [
     'The configuration in the URL had problems:',
-    ...describeFallbacks(issues),
+    // A readable key's issue (`flat`) already says what became of it; an old JSON field took its default.
+    ...issues.map((i) => ('flat' in i ? formatIssue(i) : describeFallbacks([i])[0])),
   ]);
 }
 

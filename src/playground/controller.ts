@@ -41,6 +41,8 @@ export class PlaygroundController {
   /** Set while a click adds a point: the camera stays where the user was looking. */
   private keepCamera = false;
   private unwatchUrl: () => void = () => undefined;
+  /** The URL asked for embed mode (`#embed=1`); kept in every hash written back. */
+  private embed = false;
 
   constructor(
     private readonly backend: PlaygroundBackend,
@@ -122,6 +124,7 @@ export class PlaygroundController {
   /** Starts from a snapshot (after a device loss): same config and view, stepped back to the same step. */
   async startFrom(snapshot: PlaygroundSnapshot): Promise<void> {
     this.viewState = structuredClone(snapshot.view);
+    this.embed = decodeHash(this.url.read()).embed;
     this.ui.syncView(snapshot.view);
     await this.ops.run(() => this.build(snapshot.config));
     await this.step(snapshot.step);
@@ -178,7 +181,8 @@ export class PlaygroundController {
   /** A figure of the seed post: its config (rebuild, step 0), then its view (a rebuild refits), then play. */
   async showFigure(f: Figure): Promise<void> {
     await this.setConfig(f.config);
-    this.setView(f.view);
+    // The figure's look, in the theme the user chose.
+    this.setView({ ...f.view, theme: this.viewState.theme });
     this.loop.play();
   }
 
@@ -267,6 +271,7 @@ export class PlaygroundController {
   /** Lenient: bad fields fall back to defaults with a banner naming each; never throws. */
   private async loadFromUrl(hash: string): Promise<void> {
     const state = decodeHash(hash);
+    this.embed = state.embed;
     this.viewState = state.view;
     this.ui.syncView(state.view);
     showUrlIssues(this.banners, state.issues);
@@ -282,7 +287,7 @@ export class PlaygroundController {
     const previous = this.current;
     await this.backend.build(config, this.viewState);
     this.current = config;
-    this.url.write(encodeHash(config, this.viewState));
+    this.url.write(encodeHash(config, this.viewState, { embed: this.embed }));
     const initChanged = !previous || JSON.stringify(previous.init) !== JSON.stringify(config.init);
     const cam = this.viewState.camera;
     // The URL's camera applies to the first run only; later an init change refits, unless a click added it.
@@ -303,7 +308,7 @@ export class PlaygroundController {
   private saveHash(): void {
     clearTimeout(this.hashTimer);
     this.hashTimer = setTimeout(() => {
-      if (this.current) this.url.write(encodeHash(this.current, this.view));
+      if (this.current) this.url.write(encodeHash(this.current, this.view, { embed: this.embed }));
     }, HASH_DELAY_MS);
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { ExperimentConfig } from '../core/config/types';
 import type { OptimizerConfig } from '../core/schedule';
+import { actionFrame } from './framing';
 import { DEFAULT_VIEW, type ViewState } from './viewState';
 
 export interface Figure {
@@ -18,6 +19,39 @@ export interface Figure {
   caption: string;
   config: ExperimentConfig;
   view: ViewState;
+  /**
+   * 'action': the camera frames where the weight-decay run goes over the whole run (src/playground/
+   * framing.ts, computed when first read, for a 16:9 picture) instead of the hand-set one.
+   */
+  frame?: 'action';
+}
+
+/**
+ * The projected figure frames its run from this step on: where the two runs part (~400) and, in f32, the
+ * weight-decay run settles into its 2-cycle near the origin. Framed from step 0 that stays a few dozen
+ * pixels wide at 1080p; the path before comes in from the upper left.
+ */
+const PROJECTED_FROM = 300;
+
+/** Aspect ratio the fitted figure cameras are computed for (1080p, the recordings' and snapshots'). */
+export const FIGURE_ASPECT = 16 / 9;
+
+/**
+ * Makes `f.view.camera` the "fit the action" camera, computed when first read (a float64 pre-run of the
+ * figure's config) and kept; the hand-set camera stays if the pre-run gives nothing.
+ */
+function fitted(f: Figure, aspect = FIGURE_ASPECT, fromStep = 0): Figure {
+  const handSet = f.view.camera;
+  let camera: ViewState['camera'] | undefined;
+  Object.defineProperty(f.view, 'camera', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      camera ??= actionFrame(f.config, aspect, fromStep) ?? handSet;
+      return camera;
+    },
+  });
+  return { ...f, frame: 'action' };
 }
 
 const START: [number, number][] = [[-0.7, 0.7]];
@@ -72,22 +106,22 @@ export const FIGURES: readonly Figure[] = [
     config: config({}),
     view: view(1.5, { runs: NO_RUNS, quiver: 'log' }),
   },
-  {
+  fitted({
     id: 'gd-stalls',
     title: 'GD from (−0.7, 0.7)',
     caption:
       'Without weight decay GD slides into the shallow dent at 113° and stays there: |w| only creeps from 0.990 to 0.992',
     config: config({ optimizer: { ...SEED_OPT, weightDecay: 0 } }),
     view: view(1.2),
-  },
-  {
+  }),
+  fitted({
     id: 'gd-weight-decay',
     title: 'GD with weight decay',
     caption:
       'With λ = 0.4 |w| shrinks, so the effective step η/|w|² grows until the dent is unstable: GD escapes to −47° within ~100 steps',
     config: config({ optimizer: { ...SEED_OPT, weightDecay: 0.4 }, steps: 1000 }),
     view: view(1.2),
-  },
+  }),
   {
     id: 'exponential',
     title: 'The exponential run blows up',
@@ -96,23 +130,33 @@ export const FIGURES: readonly Figure[] = [
     config: config({}),
     view: view(3, { runs: { weightDecay: true, projected: false, exponential: true } }),
   },
-  {
-    id: 'projected',
-    title: 'Projected back onto the weight-decay run',
-    caption:
-      'The exponential run scaled back by αᵗ (dashed) lies on the weight-decay run (solid) until step ~400, then rounding drives them apart',
-    config: config({ steps: 1000 }),
-    view: view(1.0, { runs: { weightDecay: true, projected: true, exponential: false } }),
-  },
-  {
-    id: 'side-by-side',
-    title: 'The zoom-out, side by side',
-    caption:
-      'Left: the weight-decay run in fixed axes; right: the exponential run under a camera following |w̃|: one picture, zoomed out 1.005× a step',
-    config: config({}),
-    view: view(1.2, { mode: 'sideBySide', runs: { weightDecay: true, projected: false, exponential: true } }),
-  },
-  {
+  fitted(
+    {
+      id: 'projected',
+      title: 'Projected back onto the weight-decay run',
+      caption:
+        'The exponential run scaled back by αᵗ (dashed) lies on the weight-decay run (solid) until step ~400, then rounding drives them apart',
+      config: config({ steps: 1000 }),
+      view: view(1.0, { runs: { weightDecay: true, projected: true, exponential: false } }),
+    },
+    FIGURE_ASPECT,
+    PROJECTED_FROM,
+  ),
+  fitted(
+    {
+      id: 'side-by-side',
+      title: 'The zoom-out, side by side',
+      caption:
+        'Left: the weight-decay run in fixed axes; right: the exponential run under a camera following |w̃|: one picture, zoomed out 1.005× a step',
+      config: config({}),
+      view: view(1.2, {
+        mode: 'sideBySide',
+        runs: { weightDecay: true, projected: false, exponential: true },
+      }),
+    },
+    FIGURE_ASPECT / 2, // two panes side by side
+  ),
+  fitted({
     id: 'momentum',
     title: 'Momentum and step decay (TEXP)',
     caption:
@@ -122,7 +166,7 @@ export const FIGURES: readonly Figure[] = [
       precision: 'df64',
     }),
     view: view(2.5, { runs: { weightDecay: true, projected: true, exponential: false } }),
-  },
+  }),
   {
     id: 'precision-divergence',
     title: 'Precision divergence',

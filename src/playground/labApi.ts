@@ -37,6 +37,13 @@ export interface LabApi {
   /** The seed post's figures in tour order, and loading one (config, view, camera). */
   figures: readonly string[];
   loadFigure(id: string): Promise<void>;
+  /**
+   * "Fit the action": sets the camera to frame where the weight-decay run goes over the whole run (a
+   * float64 pre-run, src/playground/framing.ts) with a margin; resolves with that camera.
+   */
+  fitAction?(): Promise<{ center: [number, number]; halfHeight: number } | null>;
+  /** Follow camera: every frame (on screen and in recordings) eases toward the frame of the paths so far. */
+  followAction?(on: boolean): void;
   /** Opens the Precision tab (as the GUI's "Precision study" button does). */
   openPrecisionTab?(): void;
   /**

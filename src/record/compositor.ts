@@ -3,7 +3,6 @@
  * size, with an optional caption burnt in (a band at the bottom, text wrapped to at most three lines).
  * The caption's size is given at 1080 lines and scaled with the height, so it reads the same at every size.
  */
-
 export interface CaptionStyle {
   /** Font size in pixels at 1080 lines. */
   size: number;
@@ -16,15 +15,23 @@ export class Compositor {
   readonly canvas: HTMLCanvasElement;
   private readonly g: CanvasRenderingContext2D;
 
+  /**
+   * `alpha`: keep the frame's transparency (transparent exports); otherwise the canvas is opaque.
+   * `readback`: the pixels are read on the CPU every frame (GIF), so keep the canvas there.
+   */
   constructor(
     readonly width: number,
     readonly height: number,
+    private readonly options: { alpha?: boolean; readback?: boolean } = {},
   ) {
     this.canvas = document.createElement('canvas');
     this.canvas.width = width;
     this.canvas.height = height;
-    // willReadFrequently would move the canvas to the CPU: the encoder reads it once per frame anyway.
-    const g = this.canvas.getContext('2d', { alpha: false });
+    // willReadFrequently moves the canvas to the CPU: only for GIF, which reads every frame's pixels.
+    const g = this.canvas.getContext('2d', {
+      alpha: options.alpha === true,
+      willReadFrequently: options.readback === true,
+    });
     if (!g) throw new Error('a 2-D canvas context is needed to compose video frames');
     this.g = g;
   }
@@ -32,8 +39,24 @@ export class Compositor {
   /** Draws `frame` (the export's size) and, when given, the caption over it. */
   draw(frame: CanvasImageSource, caption: string | null, style: CaptionStyle): void {
     const g = this.g;
+    // With alpha, drawImage blends over the last frame: start from transparent.
+    if (this.options.alpha) g.clearRect(0, 0, this.width, this.height);
     g.drawImage(frame, 0, 0, this.width, this.height);
     if (caption) this.drawCaption(caption, style);
+  }
+
+  /** The composed frame's RGBA pixels (straight alpha). */
+  pixels(): Uint8ClampedArray {
+    return this.g.getImageData(0, 0, this.width, this.height).data;
+  }
+
+  /** The composed frame as PNG (with its alpha channel when the compositor keeps alpha). */
+  png(): Promise<Blob> {
+    return new Promise((resolve, reject) => {
+      this.canvas.toBlob((b) =>
+        b ? resolve(b) : reject(new Error('the frame could not be encoded as PNG')),
+      );
+    });
   }
 
   private drawCaption(text: string, style: CaptionStyle): void {

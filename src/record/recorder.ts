@@ -3,13 +3,17 @@
  * off-screen at the export's size after exactly `stepsPerFrame` simulation steps (fewer at the run's end),
  * so a 2 s 30 fps export has 60 frames however slowly the frames render, and two exports from the same
  * state draw the same frames. Frames go through WebCodecs + Mediabunny (writer.ts), or, without WebCodecs,
- * a real-time MediaRecorder capture (realtime.ts). A tour export is one segment per figure.
+ * a real-time MediaRecorder capture (realtime.ts); GIF and PNG-zip frames are encoded on the CPU as they come
+ * (sinks.ts). The export's look (transparent background, line width, theme: options.ts) is drawn into its
+ * frames only; the view on screen is not changed. A tour export is one segment per figure.
  */
 import type { Figure } from '../playground/figures';
 import { hasWebCodecs } from './codecs';
 import { type CaptionStyle, Compositor } from './compositor';
+import { checkFormat, frameLook } from './options';
 import { ProgressClock } from './progress';
 import { recordRealtime } from './realtime';
+import { compositorOptions, createSink } from './sinks';
 import {
   abortError,
   type RecordHost,
@@ -17,7 +21,6 @@ import {
   type RecordResult,
   type TourRecordOptions,
 } from './types';
-import { VideoWriter } from './writer';
 
 /** A stretch of frames: optionally loading a figure first, with one caption. */
 interface Segment {
@@ -34,7 +37,12 @@ export interface SnapshotOptions {
   captions?: boolean;
   captionText?: string;
   captionSize?: number;
+  /** The snapshot's theme (default: the view's). */
   theme?: 'dark' | 'light';
+  /** Paths over a transparent background (no heatmap, alpha 0 behind the paths). */
+  transparent?: boolean;
+  /** Path width in CSS pixels at 1080 lines for this snapshot (default: the view's). */
+  lineWidth?: number;
 }
 
 const MAX_FPS = 120;
@@ -84,17 +92,19 @@ export class Recorder {
   /** A PNG of the current state at width × height (the visible canvas is untouched). */
   async snapshot(o: SnapshotOptions): Promise<Blob> {
     checkSize(o.width, o.height);
-    const frame = await this.host.renderFrame(o.width, o.height);
-    const comp = new Compositor(o.width, o.height);
+    const look = frameLook(o);
+    const frame = await this.host.renderFrame(o.width, o.height, look);
+    const comp = new Compositor(o.width, o.height, { alpha: look.transparent });
     const caption = o.captions ? (o.captionText ?? this.host.caption()) : null;
-    comp.draw(frame, caption, style(o));
-    return new Promise((resolve, reject) => {
-      comp.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the snapshot could not be encoded'))));
-    });
+    comp.draw(frame, caption, this.style(o));
+    return comp.png();
   }
 
   private async run(o: CommonOptions, segments: Segment[]): Promise<RecordResult> {
     checkSize(o.width, o.height);
+    const format = checkFormat(o);
+    const look = frameLook(o);
+    const transparent = look.transparent === true;
     const spf = o.stepsPerFrame ?? this.host.stepsPerFrame();
     if (!Number.isInteger(spf) || spf < 0) throw new RangeError(`stepsPerFrame must be a whole number ≥ 0`);
     if (this.active) throw new Error('a recording is already running (cancel it first)');
@@ -104,8 +114,8 @@ export class Recorder {
     o.signal?.addEventListener('abort', () => ac.abort(), { once: true });
     const host = this.host;
     const { width, height } = o;
-    const format = o.format ?? 'webm';
-    const comp = new Compositor(width, height);
+    const comp = new Compositor(width, height, compositorOptions({ format, transparent }));
+    const captionStyle = this.style(o);
     const total = segments.reduce((s, g) => s + g.frames, 0);
     const clock = new ProgressClock(total, o.onProgress);
     const at: [Segment, number, number][] = segments.flatMap((seg, si) =>
@@ -124,7 +134,7 @@ export class Recorder {
       } else if (i > 0) {
         await this.advance(spf);
       }
-      comp.draw(await host.renderFrame(width, height), seg.caption, style(o));
+      comp.draw(await host.renderFrame(width, height, look), seg.caption, captionStyle);
     };
     this.active = ac;
     // Every await below races this: after a device loss the GPU work it waits for may never settle, and
@@ -138,7 +148,11 @@ export class Recorder {
     host.pause();
     try {
       clock.tick(0, label(0));
-      if (!hasWebCodecs()) {
+      if ((format === 'webm' || format === 'mp4') && !hasWebCodecs()) {
+        if (transparent)
+          throw new Error(
+            "a transparent WebM needs WebCodecs' VideoEncoder, which this browser lacks (MediaRecorder drops alpha); export png-zip instead",
+          );
         const note = 'WebCodecs is missing: real-time MediaRecorder capture (frame timing follows the clock)';
         console.warn(`[record] ${note}`);
         const { blob, mimeType } = await recordRealtime(comp.canvas, {
@@ -153,12 +167,14 @@ export class Recorder {
         const p = clock.tick(total, 'done');
         return { blob, mode: 'mediarecorder', codec: mimeType, frames: total, exportFps: p.exportFps, note };
       }
-      const writer = await VideoWriter.create(comp.canvas, {
+      const writer = await createSink(comp, {
         format,
         width,
         height,
         fps: o.fps,
+        frames: total,
         bitrate: o.bitrate,
+        transparent,
       });
       try {
         for (let i = 0; i < total; i++) {
@@ -170,7 +186,7 @@ export class Recorder {
         clock.tick(total, 'finalizing');
         const blob = await orAbort(writer.finalize());
         const p = clock.tick(total, 'done');
-        return { blob, mode: 'webcodecs', codec: writer.codecString, frames: total, exportFps: p.exportFps };
+        return { blob, mode: writer.mode, codec: writer.codec, frames: total, exportFps: p.exportFps };
       } catch (e) {
         const settle = new Promise((r) => setTimeout(r, 2000));
         await Promise.race([writer.cancel().catch(() => undefined), settle]);
@@ -180,6 +196,11 @@ export class Recorder {
       this.active = null;
       if (wasPlaying) host.play();
     }
+  }
+
+  /** Caption colours: the export's theme, else the view's. */
+  private style(o: { captionSize?: number; theme?: 'dark' | 'light' }): CaptionStyle {
+    return { size: o.captionSize ?? 40, theme: o.theme ?? this.host.theme?.() ?? 'dark' };
   }
 
   /** n steps, stopping at the run's last step (later frames repeat the final state). */
@@ -204,8 +225,4 @@ function checkSize(width: number, height: number): void {
   const ok = (v: number) => Number.isInteger(v) && v >= 16 && v <= 8192 && v % 2 === 0;
   if (!ok(width) || !ok(height))
     throw new RangeError(`width and height must be even whole numbers in 16..8192, got ${width}×${height}`);
-}
-
-function style(o: { captionSize?: number; theme?: 'dark' | 'light' }): CaptionStyle {
-  return { size: o.captionSize ?? 40, theme: o.theme ?? 'dark' };
 }

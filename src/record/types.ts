@@ -6,12 +6,26 @@
 import type { Figure } from '../playground/figures';
 
 export type VideoFormat = 'webm' | 'mp4';
+/** Every export format: videos, an animated GIF, and a zip of one PNG per frame. */
+export const EXPORT_FORMATS = ['webm', 'mp4', 'gif', 'png-zip'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** How an export frame looks, beyond the view on screen: applied to the export only, never to the view. */
+export interface FrameLook {
+  /** Leave the background out (heatmap off, clear colour alpha 0): paths over transparency. */
+  transparent?: boolean;
+  /** View fields drawn in the export instead of the view's own. */
+  view?: { lineWidth?: number; theme?: 'dark' | 'light' };
+}
 
 export interface RecordHost {
   /** Advances n steps, queued after pending work; resolves when the GPU is done. */
   step(n: number): Promise<void>;
-  /** Draws the current state off-screen at width × height (the visible canvas is untouched). */
-  renderFrame(width: number, height: number): Promise<CanvasImageSource>;
+  /**
+   * Draws the current state off-screen at width × height (the visible canvas is untouched), as `look` says
+   * (a transparent background, a line width or theme of the export's own).
+   */
+  renderFrame(width: number, height: number, look?: FrameLook): Promise<CanvasImageSource>;
   /** Current step and the run's last step (null: nothing runs). */
   progress(): { step: number; end: number } | null;
   /** The loop's steps per frame (the default simulation speed of a video). */
@@ -19,6 +33,8 @@ export interface RecordHost {
   isPlaying(): boolean;
   play(): void;
   pause(): void;
+  /** The view's theme (caption colours when an export names none); default dark. */
+  theme?(): 'dark' | 'light';
   /** The tour's caption on show, or null. */
   caption(): string | null;
   figures: readonly Figure[];
@@ -44,7 +60,12 @@ export interface RecordOptions {
   fps: number;
   width: number;
   height: number;
-  format?: VideoFormat;
+  /** 'webm' (default), 'mp4', 'gif' (at most 50 fps) or 'png-zip' (one PNG per frame in a zip). */
+  format?: ExportFormat;
+  /** Paths over a transparent background (no heatmap): 'webm' (VP9 with alpha) and 'png-zip' only. */
+  transparent?: boolean;
+  /** Path width in CSS pixels at 1080 lines for this export only (0.5–16; default: the view's). */
+  lineWidth?: number;
   /** Simulation steps per video frame (default: the loop's steps per frame). */
   stepsPerFrame?: number;
   /** Burn the tour's caption (or `captionText`) into the frames. */
@@ -52,7 +73,7 @@ export interface RecordOptions {
   captionText?: string;
   /** Caption font size in pixels at 1080 lines (scaled with the height); default 40. */
   captionSize?: number;
-  /** Colours of the caption band. */
+  /** The export's theme (the picture and the caption band) for this export only; default: the view's. */
   theme?: 'dark' | 'light';
   /** Bits per second (default: Mediabunny's QUALITY_HIGH for the size). */
   bitrate?: number;
@@ -67,11 +88,14 @@ export interface TourRecordOptions extends Omit<RecordOptions, 'seconds' | 'capt
   only?: string[];
 }
 
-/** How a video was made: frame-exact WebCodecs, or the real-time MediaRecorder fallback. */
+/**
+ * How a file was made: frame-exact WebCodecs, the real-time MediaRecorder fallback, the GIF encoder
+ * (gifenc), or PNGs zipped (fflate).
+ */
 export interface RecordResult {
   blob: Blob;
-  mode: 'webcodecs' | 'mediarecorder';
-  /** The encoder's codec string (e.g. vp09.00.31.08, avc1.640028). */
+  mode: 'webcodecs' | 'mediarecorder' | 'gifenc' | 'png-zip';
+  /** The encoder's codec string (e.g. vp09.00.31.08, avc1.640028; 'gif'; 'png'). */
   codec: string;
   frames: number;
   exportFps: number;

@@ -20,9 +20,12 @@ export interface WriterOptions {
   height: number;
   fps: number;
   bitrate?: number;
+  /** Keep the canvas's alpha (VP9/VP8 in WebM only): Mediabunny encodes it as a second stream. */
+  transparent?: boolean;
 }
 
 export class VideoWriter {
+  readonly mode = 'webcodecs' as const;
   private frames = 0;
   /** The encoder's codec string, known once the first frame is encoded. */
   codecString = '';
@@ -36,6 +39,9 @@ export class VideoWriter {
   ) {}
 
   static async create(canvas: HTMLCanvasElement | OffscreenCanvas, o: WriterOptions): Promise<VideoWriter> {
+    if (o.transparent && o.format !== 'webm')
+      throw new RangeError(`a transparent video needs WebM (VP9 with alpha), not ${o.format.toUpperCase()}`);
+    if (o.transparent) checkAlphaFrames(canvas);
     const codec = await pickCodec(o.format, o.width, o.height, o.fps);
     const target = new BufferTarget();
     const format =
@@ -47,14 +53,19 @@ export class VideoWriter {
       bitrate: o.bitrate ?? QUALITY_HIGH,
       // Every frame is exact: the encoder may take its time, and must not drop any.
       latencyMode: 'quality',
+      alpha: o.transparent ? 'keep' : 'discard',
       onEncoderConfig: (config) => {
         if (writer) writer.codecString = config.codec;
       },
     });
-    output.addVideoTrack(source, { frameRate: o.fps });
+    output.addVideoTrack(source, { frameRate: o.fps, canBeTransparent: o.transparent === true });
     writer = new VideoWriter(output, target, source, o.fps, format.mimeType);
     await output.start();
     return writer;
+  }
+
+  get codec(): string {
+    return this.codecString;
   }
 
   /** Captures the canvas now as the next frame. */
@@ -75,4 +86,18 @@ export class VideoWriter {
     if (this.output.state === 'finalized' || this.output.state === 'canceled') return;
     await this.output.cancel();
   }
+}
+
+/**
+ * Mediabunny encodes alpha only from frames whose pixel format has it (RGBA, BGRA, I420A); from others it
+ * writes an opaque video without a word. Say so instead.
+ */
+function checkAlphaFrames(canvas: HTMLCanvasElement | OffscreenCanvas): void {
+  const frame = new VideoFrame(canvas, { timestamp: 0, alpha: 'keep' });
+  const format = frame.format;
+  frame.close();
+  if (format && !format.includes('A'))
+    throw new Error(
+      `a transparent WebM needs video frames with alpha, but this browser captures the canvas as ${format} (no alpha channel); export png-zip instead`,
+    );
 }

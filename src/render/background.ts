@@ -11,6 +11,7 @@ import { Heatmap } from './heatmap';
 import { type PaneLayout, paneRect, setPane } from './panes';
 import { PolarBackground } from './polar';
 import { Quiver, quiverReference } from './quiver';
+import { clearColor } from './theme';
 
 export class Background {
   /** Inputs of the last drawing, as a string ('' forces a redraw). */
@@ -63,8 +64,11 @@ export class Background {
     camera: Camera,
     view: ViewState,
     dpr: number,
-    clear: GPUColor,
+    clearIn: GPUColor,
   ): boolean {
+    // The light theme clears to its own background; the dark theme (and a see-through clear) as given.
+    const opaque = (clearIn as GPUColorDict).a === undefined || (clearIn as GPUColorDict).a >= 1;
+    const clear = view.theme === 'light' && opaque ? clearColor('light') : clearIn;
     const rect = camera.rect();
     const polar = view.mode === 'polar';
     const quiver = polar ? 'off' : view.quiver;
@@ -80,6 +84,7 @@ export class Background {
       quiver,
       this.lossVersion,
       colorKey(clear),
+      view.theme,
     ];
     if (!fieldChanged && key.join() === this.key) return false;
     this.key = key.join();
@@ -88,7 +93,9 @@ export class Background {
     if (polar) this.polar.update(rect, paneH, dpr);
     if (quiver !== 'off' && field) {
       const gRef = quiverReference(quiver, this.fPrimeMax, camera.halfHeight);
-      this.quiver.update(field, this.heatmap.gridSize, [paneW, paneH], dpr, quiver, gRef);
+      const arrows: [number, number, number, number] =
+        view.theme === 'light' ? [0.08, 0.08, 0.12, 0.6] : [0.97, 0.97, 0.97, 0.6];
+      this.quiver.update(field, this.heatmap.gridSize, [paneW, paneH], dpr, quiver, gRef, arrows);
     }
     const pass = encoder.beginRenderPass({
       label: 'background pass',
@@ -106,7 +113,7 @@ export class Background {
     for (let p = 0; p < layout.panes; p++) {
       setPane(pass, layout, p);
       if (polar) this.polar.draw(pass);
-      else if (view.heatmap) this.heatmap.draw(pass);
+      else if (view.heatmap) this.heatmap.draw(pass, view.theme);
       if (quiver !== 'off' && field) this.quiver.draw(pass);
     }
     pass.end();

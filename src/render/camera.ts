@@ -103,6 +103,28 @@ export class Camera {
     this.version++;
   }
 
+  /**
+   * Moves the plane view a fraction `k` (0–1) of the way toward `target`: the centre linearly, the
+   * half-height geometrically (so zooming eases evenly). Called once a frame, it follows a moving target
+   * smoothly; k = 1 jumps. Returns whether anything moved.
+   */
+  easeTo(target: { center: [number, number]; halfHeight: number }, k: number): boolean {
+    if (!(k > 0 && k <= 1)) throw new RangeError(`easeTo: k must be in (0, 1], got ${k}`);
+    const v = this.planeView();
+    const h = clampHalfHeight(target.halfHeight);
+    const near =
+      Math.abs(v.center[0] - target.center[0]) < 1e-9 * h &&
+      Math.abs(v.center[1] - target.center[1]) < 1e-9 * h &&
+      Math.abs(Math.log(v.halfHeight / h)) < 1e-9;
+    if (near) return false;
+    const lerp = (a: number, b: number) => (k === 1 ? b : a + (b - a) * k);
+    this.setPlaneView(
+      [lerp(v.center[0], target.center[0]), lerp(v.center[1], target.center[1])],
+      k === 1 ? h : Math.exp(lerp(Math.log(v.halfHeight), Math.log(h))),
+    );
+    return true;
+  }
+
   /** Sets the whole canvas's CSS size; the viewport is one pane of it. */
   setViewport(cssWidth: number, cssHeight: number): void {
     const w = Math.max(1, cssWidth / this.paneCount);

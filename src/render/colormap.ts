@@ -18,16 +18,19 @@ export const VIRIDIS: readonly (readonly [number, number, number])[] = [
   [0xfd, 0xe7, 0x25],
 ];
 
-/** `const COLORMAP` and `COLORMAP_STOPS` for the fullscreen shaders (values are sRGB in [0, 1]). */
-export function colormapWgsl(): string {
-  return [`const COLORMAP_STOPS: u32 = ${VIRIDIS.length}u;`, ...wgslTable('COLORMAP', VIRIDIS), ''].join(
-    '\n',
-  );
+type Stops = readonly (readonly [number, number, number])[];
+
+/**
+ * `const COLORMAP` and `COLORMAP_STOPS` for the fullscreen shaders (values are sRGB in [0, 1]): viridis, or
+ * the given stops (a theme's colormap, src/render/theme.ts).
+ */
+export function colormapWgsl(stops: Stops = VIRIDIS): string {
+  return [`const COLORMAP_STOPS: u32 = ${stops.length}u;`, ...wgslTable('COLORMAP', stops), ''].join('\n');
 }
 
 /** A CSS linear-gradient with the same stops, running in `direction` (e.g. "to top"). */
-export function colormapCss(direction: string): string {
-  return gradientCss(VIRIDIS, direction);
+export function colormapCss(direction: string, stops: Stops = VIRIDIS): string {
+  return gradientCss(stops, direction);
 }
 
 /** sRGB bytes of plasma (matplotlib) at t = 0, 0.1, …, 1: divergence steps, distinct from the heatmap's. */

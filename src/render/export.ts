@@ -33,6 +33,24 @@ export interface ShownState {
   lossVersion: number;
   clear: GPUColor;
   highlight: number | null;
+  /** A transparent frame: the background (heatmap, clear colour) left out, paths over alpha 0. */
+  transparent?: boolean;
+}
+
+const TRANSPARENT: GPUColor = { r: 0, g: 0, b: 0, a: 0 };
+
+/**
+ * Switches the off-screen canvas between opaque and premultiplied alpha. The paths blend with straight
+ * alpha into a premultiplied result over a transparent clear, which is what 'premultiplied' shows.
+ */
+function setCanvasAlpha(canvas: OffscreenCanvas, transparent: boolean): void {
+  const context = canvas.getContext('webgpu') as GPUCanvasContext | null;
+  const config = context?.getConfiguration?.();
+  if (!context || !config)
+    throw new Error(
+      'a transparent export needs GPUCanvasContext.getConfiguration(), which this browser lacks',
+    );
+  context.configure({ ...config, alphaMode: transparent ? 'premultiplied' : 'opaque' });
 }
 
 /** Throws unless width × height is a drawable size on a GPU whose textures reach `max` pixels. */
@@ -48,6 +66,7 @@ export class OffscreenFrames {
   private renderer: OffscreenRenderer | null = null;
   private lossVersion = -1;
   private clear: GPUColor | null = null;
+  private transparent = false;
 
   constructor(private readonly create: (canvas: OffscreenCanvas) => Promise<OffscreenRenderer>) {}
 
@@ -61,10 +80,16 @@ export class OffscreenFrames {
   ): Promise<OffscreenCanvas> {
     if (!this.renderer) this.renderer = await this.create(new OffscreenCanvas(size.width, size.height));
     const off = this.renderer;
+    const transparent = shown.transparent === true;
+    if (transparent !== this.transparent) {
+      setCanvasAlpha(off.canvas as OffscreenCanvas, transparent);
+      this.transparent = transparent;
+    }
     // A new clear colour redraws the background: only when it changed, not every frame.
-    if (this.clear !== shown.clear) {
-      off.setClearColor(shown.clear);
-      this.clear = shown.clear;
+    const clear = transparent ? TRANSPARENT : shown.clear;
+    if (this.clear !== clear) {
+      off.setClearColor(clear);
+      this.clear = clear;
     }
     if (this.lossVersion !== shown.lossVersion && shown.loss) {
       await off.setLoss(shown.loss);
@@ -72,7 +97,7 @@ export class OffscreenFrames {
     }
     off.setFixedSize(size);
     off.setHighlight(shown.highlight);
-    off.render(camera.clone(), source, view);
+    off.render(camera.clone(), source, transparent ? { ...view, heatmap: false } : view);
     return off.canvas as OffscreenCanvas;
   }
 

@@ -13,6 +13,15 @@ export function fullscreenShader(body: string, ...declarations: string[]): strin
   return [...declarations, colormapWgsl(), fullscreenWgsl, body].join('\n');
 }
 
+/** As fullscreenShader, with the colormap given as its stops (sRGB bytes; a theme's colormap). */
+export function fullscreenShaderWith(
+  stops: readonly (readonly [number, number, number])[],
+  body: string,
+  ...declarations: string[]
+): string {
+  return [...declarations, colormapWgsl(stops), fullscreenWgsl, body].join('\n');
+}
+
 /** Compiles `code` (from fullscreenShader()) and draws it with `fragment` over the whole target. */
 export async function createFullscreenPipeline(
   device: GPUDevice,

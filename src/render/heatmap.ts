@@ -10,9 +10,11 @@ import { type FourierLoss, lossRange, scaledCoefficientsDD } from '../core/loss'
 import { compileShaderModule } from '../gpu/errors';
 import { fieldShader } from '../gpu/shaderSource';
 import { createUniformSlotBuffer, slotOffset, writeUniformSlots } from '../gpu/uniformSlots';
+import type { Theme } from '../playground/viewState';
 import type { WorldRect } from './camera';
-import { createFullscreenPipeline, fullscreenShader } from './fullscreen';
+import { createFullscreenPipeline, fullscreenShader, fullscreenShaderWith } from './fullscreen';
 import { paramsUniform, uniformAndStorageGroup } from './pipeline';
+import { THEME_PALETTES } from './theme';
 
 const ROW_ALIGN = 16; // 16 cells × 16 bytes: band offsets stay multiples of 256 bytes
 
@@ -35,7 +37,8 @@ export class Heatmap {
   private constructor(
     private readonly device: GPUDevice,
     private readonly fieldModule: GPUShaderModule,
-    private readonly drawPipeline: GPURenderPipeline,
+    /** One draw pipeline per theme: the same shader over the theme's colormap (src/render/theme.ts). */
+    private readonly drawPipelines: Record<Theme, GPURenderPipeline>,
     private readonly maxInvocations: number,
   ) {
     const fieldCode = fieldShader();
@@ -68,11 +71,17 @@ export class Heatmap {
       ],
     });
     // An explicit layout: the field buffer is read-write storage for the compute pass, read-only here.
-    const code = fullscreenShader(heatmapBodyWgsl);
-    const drawPipeline = await createFullscreenPipeline(device, 'heatmap', code, 'heatmap_fs', format, [
-      layout,
-    ]);
-    return new Heatmap(device, fieldModule, drawPipeline, maxInvocations);
+    const pipelineFor = (theme: Theme) =>
+      createFullscreenPipeline(
+        device,
+        `heatmap (${theme} theme)`,
+        fullscreenShaderWith(THEME_PALETTES[theme].colormap, heatmapBodyWgsl),
+        'heatmap_fs',
+        format,
+        [layout],
+      );
+    const [dark, light] = await Promise.all([pipelineFor('dark'), pipelineFor('light')]);
+    return new Heatmap(device, fieldModule, { dark, light }, maxInvocations);
   }
 
   /** The field buffer (L, ∂L/∂x, ∂L/∂y, f'') per cell, row 0 at the bottom (the quiver reads it). */
@@ -152,7 +161,7 @@ export class Heatmap {
       this.bands.push({ row0, rows, group });
     }
     this.heatParams.set({ grid: [w, h] });
-    const drawLayout = this.drawPipeline.getBindGroupLayout(0);
+    const drawLayout = this.drawPipelines.dark.getBindGroupLayout(0);
     this.drawGroup = uniformAndStorageGroup(
       this.device,
       'heatmap bind group',
@@ -197,9 +206,10 @@ export class Heatmap {
     return true;
   }
 
-  draw(pass: GPURenderPassEncoder): void {
+  /** Draws the field through `theme`'s colormap. */
+  draw(pass: GPURenderPassEncoder, theme: Theme = 'dark'): void {
     if (!this.drawGroup || !this.computedFor) return;
-    pass.setPipeline(this.drawPipeline);
+    pass.setPipeline(this.drawPipelines[theme] ?? this.drawPipelines.dark);
     pass.setBindGroup(0, this.drawGroup);
     pass.draw(3);
   }

@@ -5,10 +5,11 @@
  */
 
 import type { Basins } from '../core/basins';
-import type { ViewState } from '../playground/viewState';
+import type { Theme, ViewState } from '../playground/viewState';
 import { CAUSE_LABEL, CAUSE_PRECEDENCE, causeRgb } from './cause';
 import { CATEGORICAL, hueCss, NO_DIVERGENCE, plasmaCss, rgbCss } from './colormap';
-import { RUN_COLOR, RUN_PATTERN, type RunName } from './paths';
+import { RUN_PATTERN, type RunName } from './paths';
+import { palette, runColor } from './theme';
 
 export interface LegendEntry {
   label: string;
@@ -35,6 +36,8 @@ export interface LegendSpec {
   /** Captions of the side-by-side panes, left to right (empty otherwise). */
   panes: string[];
   notes: string[];
+  /** The colour theme: the DOM legend draws the heatmap bar with its colormap. */
+  theme?: Theme;
 }
 
 export interface LegendContext {
@@ -52,7 +55,6 @@ const RUN_LABEL: Record<RunName, string> = {
   projected: 'exp. lr, projected cₜ·w̃ₜ',
   exponential: 'exp. lr, raw w̃ₜ',
 };
-const NEUTRAL = 'rgb(220, 220, 220)';
 const DEG = 180 / Math.PI;
 
 /** Runs drawn in each pane of the view (side by side: the plane runs left, the raw run right). */
@@ -79,11 +81,11 @@ export function legendFor(view: ViewState, ctx: LegendContext): LegendSpec {
     .map((r) => ({
       label: RUN_LABEL[r],
       color: byRun
-        ? rgbCss(RUN_COLOR[r].map((c) => Math.round(255 * c)) as [number, number, number])
-        : NEUTRAL,
+        ? rgbCss(runColor(r, view.theme).map((c) => Math.round(255 * c)) as [number, number, number])
+        : rgbCss(palette(view.theme).neutral),
       pattern: RUN_PATTERN[r],
     }));
-  const spec: LegendSpec = { runs, colors: [], scale: null, panes: [], notes: [] };
+  const spec: LegendSpec = { runs, colors: [], scale: null, panes: [], notes: [], theme: view.theme };
   if (view.colorBy === 'index') {
     spec.scale = { title: 'trajectory index', gradient: hueCss('to right'), min: 'first', max: 'last' };
   } else if (view.colorBy === 'divergence') {

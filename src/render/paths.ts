@@ -1,26 +1,32 @@
 /**
  * Trajectory paths drawn from the engine's history ring with no CPU copy: the vertex shader
  * (shaders/render_paths.wgsl) reads the ring and the metrics as storage buffers. Each run is one
- * non-instanced line-list draw, each trajectory's segments oldest to newest (SwiftShader runs every
- * instance as a separate draw: instancing 4096 strips cost ~0.6 s a frame). Runs are told apart by pattern:
- * the weight-decay run solid, the projected exponential run dashed, the raw exponential run dotted.
- * A vertex budget caps the work per draw: beyond it every `stride`-th sample is drawn (the newest always),
- * and beyond two vertices per path only every `trajStride`-th trajectory.
+ * non-instanced triangle-list draw, 6 vertices per segment (a quad around an antialiased capsule: round
+ * joins and caps), each trajectory's segments oldest to newest (SwiftShader runs every instance as a
+ * separate draw: instancing 4096 strips cost ~0.6 s a frame). Widths, outlines and opacity come from
+ * lineStyle.ts. Runs are told apart by pattern: the weight-decay run solid, the projected exponential run
+ * dashed (thinner, on top), the raw exponential run dotted.
+ * A sample budget caps the work per draw: beyond it every `stride`-th sample is drawn (the newest always),
+ * and beyond two samples per path only every `trajStride`-th trajectory.
  * One trajectory can be highlighted (the Precision tab's table): drawHighlight draws it alone, on top, in
- * HIGHLIGHT_COLOR as three copies 1 px apart, with uniform buffers of its own (a frame's queue writes all
- * land before its draws, so a draw cannot share a uniform buffer with another draw of the same frame).
+ * HIGHLIGHT_COLOR and wider, with uniform buffers of its own (a frame's queue writes all land before its
+ * draws, so a draw cannot share a uniform buffer with another draw of the same frame). drawHeads draws the
+ * marker at each trajectory's newest sample (shaders/render_heads.wgsl, heads.ts), also with its own.
  */
 
 import { makeShaderDataDefinitions, makeStructuredView, type StructuredView } from 'webgpu-utils';
+import headsWgsl from '../../shaders/render_heads.wgsl?raw';
 import pathsWgsl from '../../shaders/render_paths.wgsl?raw';
 import { compileShaderModule } from '../gpu/errors';
 import { METRIC_STRUCT, structWgsl } from '../gpu/layout';
-import { newestSample, type PathSource } from '../gpu/pathSource';
-import type { ColorBy } from '../playground/viewState';
+import { newestSample, oldestSample, type PathSource } from '../gpu/pathSource';
+import type { ColorBy, Theme } from '../playground/viewState';
 import { causeWgsl } from './cause';
 import { pathPalettesWgsl } from './colormap';
+import { headStyle, highlightStyle, type LineStyle, lineStyle, pathAlpha } from './lineStyle';
 import { ALPHA_BLEND, createDrawPipeline } from './pipeline';
 import { fillSampleLog2c, LOG2_CAP } from './rawRun';
+import { runColor } from './theme';
 
 export type RunName = 'weightDecay' | 'projected' | 'exponential';
 export const RUN_INDEX: Record<RunName, number> = { weightDecay: 0, projected: 1, exponential: 2 };
@@ -29,16 +35,19 @@ export const RUN_PATTERN: Record<RunName, 'solid' | 'dashed' | 'dotted'> = {
   projected: 'dashed',
   exponential: 'dotted',
 };
-/** Run colours when colouring by run (sRGB 0–1). */
+/** Run colours when colouring by run (sRGB 0–1), dark theme; each theme's are in theme.ts. */
 export const RUN_COLOR: Record<RunName, [number, number, number]> = {
-  weightDecay: [1, 1, 1],
-  projected: [1, 0.42, 0.1],
-  exponential: [0.3, 0.85, 1],
+  weightDecay: runColor('weightDecay', 'dark'),
+  projected: runColor('projected', 'dark'),
+  exponential: runColor('exponential', 'dark'),
 };
 /** The highlighted trajectory's colour (sRGB 0–1): unlike any run colour or the heatmap's. */
 export const HIGHLIGHT_COLOR: [number, number, number] = [1, 0.16, 0.78];
 /** Highlight draws per frame: the plane's three runs and the side-by-side view's zooming pane. */
 export const HIGHLIGHT_SLOTS = 4;
+/** Head draws per frame: the plane's three runs and the side-by-side view's zooming pane. */
+export const HEAD_SLOTS = 4;
+const HEAD_BASE = 3 + HIGHLIGHT_SLOTS;
 const COLOR_INDEX: Record<ColorBy, number> = { run: 0, index: 1, basin: 2, divergence: 3, cause: 4 };
 const PATTERN_INDEX = { solid: 0, dashed: 1, dotted: 2 };
 
@@ -54,12 +63,19 @@ export interface PathDraw {
   polar: boolean;
   /** log2 of the zooming pane's scale (raw run in the side-by-side view), else 0. */
   log2Shift: number;
+  /** Colour theme of the run colours (default dark). */
+  theme?: Theme;
+  /** view.lineWidth in device pixels (lineStyle.ts lineScale); default 1. */
+  lineWidth?: number;
 }
 
-/** Line opacity for `count` overlapping trajectories: opaque for a few, faint for thousands. */
-export function pathAlpha(count: number): number {
-  return Math.min(1, Math.max(0.06, 6 / Math.sqrt(count)));
-}
+export { pathAlpha };
+
+/** The outline's colour per theme: it must set a path off the heatmap, so the opposite of the run colours. */
+const OUTLINE_RGB: Record<Theme, [number, number, number, number]> = {
+  dark: [0.03, 0.03, 0.05, 1],
+  light: [1, 1, 1, 1],
+};
 
 /**
  * Samples drawn for the range [from, to]: vertex j shows sample first + j·stride, for j < vertices; `to`
@@ -92,12 +108,15 @@ export class PathRenderer {
   private constructor(
     private readonly device: GPUDevice,
     private readonly pipeline: GPURenderPipeline,
-    /** Most vertices per run and frame, over all trajectories. */
+    private readonly headsPipeline: GPURenderPipeline,
+    private readonly hairlinePipeline: GPURenderPipeline,
+    /** Most samples per run and frame, over all trajectories. */
     private readonly vertexBudget: number,
   ) {
     const defs = makeShaderDataDefinitions(pathsWgsl).uniforms.path_params;
     const names = ['weight-decay run', 'projected run', 'raw exponential run'];
     for (let k = 0; k < HIGHLIGHT_SLOTS; k++) names.push(`highlight ${k}`);
+    for (let k = 0; k < HEAD_SLOTS; k++) names.push(`heads ${k}`);
     this.views = names.map(() => makeStructuredView(defs));
     this.uniforms = names.map((run) =>
       device.createBuffer({
@@ -114,7 +133,7 @@ export class PathRenderer {
     format: GPUTextureFormat,
     vertexBudget: number,
   ): Promise<PathRenderer> {
-    const code = `${structWgsl(METRIC_STRUCT, 'f32')}\n${pathPalettesWgsl()}\n${causeWgsl()}\n${pathsWgsl}`;
+    const code = `${structWgsl(METRIC_STRUCT, 'f32')}\n${pathPalettesWgsl()}\n${causeWgsl()}\n${pathsWgsl}\n${headsWgsl}`;
     const module = await compileShaderModule(device, 'paths shader', code);
     const storage = (binding: number): GPUBindGroupLayoutEntry => ({
       binding,
@@ -135,17 +154,20 @@ export class PathRenderer {
         storage(4),
       ],
     });
-    const pipeline = await createDrawPipeline(device, {
-      label: 'paths',
+    const spec = {
       module,
-      vertex: 'paths_vs',
-      fragment: 'paths_fs',
       format,
-      topology: 'line-list',
+      topology: 'triangle-list' as const,
       blend: ALPHA_BLEND,
       bindGroupLayouts: [layout],
-    });
-    return new PathRenderer(device, pipeline, vertexBudget);
+    };
+    const paths = { vertex: 'paths_vs', fragment: 'paths_fs' };
+    const [pipeline, headsPipeline, hairlinePipeline] = await Promise.all([
+      createDrawPipeline(device, { ...spec, ...paths, label: 'paths' }),
+      createDrawPipeline(device, { ...spec, label: 'path heads', vertex: 'heads_vs', fragment: 'heads_fs' }),
+      createDrawPipeline(device, { ...spec, ...paths, label: 'path hairlines', topology: 'line-list' }),
+    ]);
+    return new PathRenderer(device, pipeline, headsPipeline, hairlinePipeline, vertexBudget);
   }
 
   private makeBasinBuffer(n: number): GPUBuffer {
@@ -224,19 +246,43 @@ export class PathRenderer {
     const { first, stride, vertices } = drawnSamples(d.from, d.to, this.vertexBudget / paths);
     if (vertices < 2) return;
     const i = RUN_INDEX[d.run];
-    const alpha = pathAlpha(src.count) * (d.run === 'weightDecay' ? 1 : 0.85);
+    const style = lineStyle(d.run, d.lineWidth ?? 1, src.count);
     this.views[i].set({
-      ...this.params(src, d, { first, stride, vertices }),
-      color: [...RUN_COLOR[d.run], alpha],
+      ...this.params(src, d, { first, stride, vertices }, style),
+      color: [...runColor(d.run, d.theme), style.alpha],
       traj_stride: trajStride,
       color_by: COLOR_INDEX[d.colorBy],
       highlight: -1,
     });
-    this.submitDraw(pass, src, i, 2 * (vertices - 1) * paths);
+    const perSegment = style.hairline ? 2 : 6;
+    const pipeline = style.hairline ? this.hairlinePipeline : this.pipeline;
+    this.submitDraw(pass, src, i, perSegment * (vertices - 1) * paths, pipeline);
   }
 
   /**
-   * Records trajectory `index` of run d.run alone, in HIGHLIGHT_COLOR, three copies 1 px apart, into `pass`
+   * Records run d.run's head markers (a disc at each trajectory's sample d.to) into `pass`. `slot`
+   * (0 ≤ slot < HEAD_SLOTS) must differ between the head draws of one frame.
+   */
+  drawHeads(pass: GPURenderPassEncoder, src: PathSource, d: PathDraw, slot: number): void {
+    if (src.historyLength < 1 || src.count < 1) return;
+    if (d.run === 'exponential' && !src.schedule) return;
+    if (!(slot >= 0 && slot < HEAD_SLOTS)) throw new RangeError(`heads slot ${slot} out of range`);
+    // A head costs 6 vertices; beyond the budget only every trajStride-th trajectory gets one.
+    const trajStride = Math.max(1, Math.ceil((6 * src.count) / this.vertexBudget));
+    const u = HEAD_BASE + slot;
+    const style = headStyle(d.run, d.lineWidth ?? 1, src.count);
+    this.views[u].set({
+      ...this.params(src, d, { first: d.to, stride: 1, vertices: 2 }, style),
+      color: [...runColor(d.run, d.theme), style.alpha],
+      traj_stride: trajStride,
+      color_by: COLOR_INDEX[d.colorBy],
+      highlight: -1,
+    });
+    this.submitDraw(pass, src, u, 6 * Math.ceil(src.count / trajStride), this.headsPipeline);
+  }
+
+  /**
+   * Records trajectory `index` of run d.run alone, in HIGHLIGHT_COLOR and wider than any path, into `pass`
    * (after the other paths: it is drawn on top). `slot` (0 ≤ slot < HIGHLIGHT_SLOTS) must differ between
    * the highlight draws of one frame.
    */
@@ -248,18 +294,29 @@ export class PathRenderer {
     if (vertices < 2) return;
     const u = 3 + slot;
     this.views[u].set({
-      ...this.params(src, d, { first, stride, vertices }),
+      ...this.params(src, d, { first, stride, vertices }, highlightStyle(d.lineWidth ?? 1)),
       color: [...HIGHLIGHT_COLOR, 1],
       traj_stride: 1,
       color_by: 0,
       highlight: index,
     });
-    this.submitDraw(pass, src, u, 2 * (vertices - 1) * 3);
+    this.submitDraw(pass, src, u, 6 * (vertices - 1));
   }
 
   /** The uniform fields every draw of run d.run sets alike. */
-  private params(src: PathSource, d: PathDraw, s: { first: number; stride: number; vertices: number }) {
+  private params(
+    src: PathSource,
+    d: PathDraw,
+    s: { first: number; stride: number; vertices: number },
+    style: LineStyle,
+  ) {
     return {
+      width: style.width,
+      outline: style.outline,
+      period: style.period,
+      outline_rgb: OUTLINE_RGB[d.theme ?? 'dark'],
+      quads: style.hairline ? 0 : 1,
+      oldest: oldestSample(src),
       scale: d.clip.scale,
       offset: d.clip.offset,
       viewport: d.viewport,
@@ -281,10 +338,16 @@ export class PathRenderer {
   }
 
   /** Uploads uniform buffer `u`'s view and records `vertexCount` vertices with its bind group. */
-  private submitDraw(pass: GPURenderPassEncoder, src: PathSource, u: number, vertexCount: number): void {
+  private submitDraw(
+    pass: GPURenderPassEncoder,
+    src: PathSource,
+    u: number,
+    vertexCount: number,
+    pipeline = this.pipeline,
+  ): void {
     const groups = this.bind(src);
     this.device.queue.writeBuffer(this.uniforms[u], 0, this.views[u].arrayBuffer);
-    pass.setPipeline(this.pipeline);
+    pass.setPipeline(pipeline);
     pass.setBindGroup(0, groups[u]);
     pass.draw(vertexCount);
   }

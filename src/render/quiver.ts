@@ -74,6 +74,8 @@ export class Quiver {
     dpr: number,
     mode: Exclude<QuiverMode, 'off'>,
     gRef: number,
+    /** Arrow colour (straight RGBA): near-white on the dark theme (the default), near-black on the light. */
+    color: [number, number, number, number] = [0.97, 0.97, 0.97, 0.6],
   ): void {
     const cell = QUIVER_SPACING_CSS * dpr;
     const arrows = quiverGrid(viewport[0], viewport[1], cell);
@@ -84,7 +86,7 @@ export class Quiver {
       cell,
       g_ref: gRef,
       mode: mode === 'log' ? 1 : 2,
-      color: [0.97, 0.97, 0.97, 0.6],
+      color,
     });
     this.device.queue.writeBuffer(this.uniform, 0, this.params.arrayBuffer);
     this.vertices = 6 * arrows[0] * arrows[1];

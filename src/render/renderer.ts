@@ -8,6 +8,9 @@
  *   drawn into it. Exceptions: the zooming right pane of the side-by-side view changes scale with every
  *   sample, so it is redrawn whole whenever a sample arrives; and colours by basin, divergence step or cause
  *   depend on the newest state, so the scene is rebuilt as the run grows by a quarter and once it stops;
+ * - the density view (density.ts: view.density on, or 'auto' above DENSITY_AUTO_COUNT trajectories) replaces
+ *   the paths and heads: every frame it bins the current positions on the GPU and draws them over the
+ *   scene's copy, with the fading trails (view.trails) under them; trails also go over the paths;
  * - the canvas gets a copy of the scene each frame, and the highlighted trajectory (setHighlight), if any,
  *   is drawn over that copy: never into the scene, so un-highlighting needs no rebuild.
  * Keeps the canvas sized to its CSS box × DPR. Panes are columns of the canvas (panes.ts). Off-screen
@@ -20,6 +23,7 @@ import { newestSample, oldestSample, type PathSource } from '../gpu/pathSource';
 import { DEFAULT_VIEW, type ViewState } from '../playground/viewState';
 import { Background } from './background';
 import type { Camera } from './camera';
+import { DensityView, densityShown } from './density';
 import {
   canvasPng,
   checkExportSize,
@@ -27,14 +31,17 @@ import {
   OffscreenFrames,
   type OffscreenRenderer,
 } from './export';
+import { encodeHeads } from './heads';
 import type { Heatmap } from './heatmap';
 import { type LegendSpec, legendFor, runsDrawn } from './legend';
+import { lineScale } from './lineStyle';
 import { drawPaneRuns, type PaneLayout } from './panes';
 import { PathRenderer } from './paths';
 import { zoomShift } from './rawRun';
 import { encodeScene, type SceneState } from './scene';
 
 const CLEAR: GPUColor = { r: 0.05, g: 0.05, b: 0.08, a: 1 };
+const NO_RUNS = { weightDecay: false, projected: false, exponential: false };
 
 export class Renderer implements OffscreenRenderer {
   private backgroundTexture: GPUTexture | null = null;
@@ -58,6 +65,7 @@ export class Renderer implements OffscreenRenderer {
     private readonly format: GPUTextureFormat,
     private readonly background: Background,
     private readonly paths: PathRenderer,
+    private readonly density: DensityView,
     limits: { maxInvocationsPerDispatch: number; vertexBudget: number },
   ) {
     const { maxInvocationsPerDispatch, vertexBudget } = limits;
@@ -81,12 +89,13 @@ export class Renderer implements OffscreenRenderer {
       alphaMode: 'opaque',
       usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_DST,
     });
-    const [background, paths] = await Promise.all([
+    const [background, paths, density] = await Promise.all([
       Background.create(device, format, maxInvocationsPerDispatch),
       PathRenderer.create(device, format, vertexBudget),
+      DensityView.create(device, format, maxInvocationsPerDispatch),
     ]);
     const limits = { maxInvocationsPerDispatch, vertexBudget };
-    return new Renderer(device, canvas, context, format, background, paths, limits);
+    return new Renderer(device, canvas, context, format, background, paths, density, limits);
   }
 
   /** The loss field and its colour range (the legend reads it). */
@@ -118,7 +127,7 @@ export class Renderer implements OffscreenRenderer {
   }
 
   /** Off-screen renderers: draw at `size` instead of the canvas's CSS box. */
-  setFixedSize(size: FixedSize): void {
+  setFixedSize(size: FixedSize | null): void {
     this.fixed = size;
   }
 
@@ -135,6 +144,7 @@ export class Renderer implements OffscreenRenderer {
     width: number,
     height: number,
     pixelRatio = Math.max(1, height / 720),
+    transparent = false,
   ): Promise<OffscreenCanvas> {
     checkExportSize(width, height, this.device.limits.maxTextureDimension2D);
     const shown = {
@@ -142,6 +152,7 @@ export class Renderer implements OffscreenRenderer {
       lossVersion: this.lossVersion,
       clear: this.clear,
       highlight: this.highlight,
+      transparent,
     };
     return this.offscreen.frame(shown, camera, source, view, { width, height, pixelRatio });
   }
@@ -213,8 +224,12 @@ export class Renderer implements OffscreenRenderer {
       dpr,
       this.clear,
     );
-    const runs = view.runs;
-    const key = `${this.background.drawnKey}|${view.colorBy}|${runs.weightDecay},${runs.projected},${runs.exponential}`;
+    // The density view replaces the paths and heads (src/render/density.ts); trails go over either.
+    const dense = !!source && densityShown(view, source.count);
+    const pathView = dense ? { ...view, runs: NO_RUNS, heads: false } : view;
+    const runs = pathView.runs;
+    const lineWidth = view.lineWidth * lineScale(this.fixed ? this.fixed.height : null, dpr);
+    const key = `${this.background.drawnKey}|${view.colorBy}|${runs.weightDecay},${runs.projected},${runs.exponential}|${lineWidth}`;
 
     this.drawn = encodeScene(encoder, this.paths, {
       background,
@@ -222,13 +237,18 @@ export class Renderer implements OffscreenRenderer {
       layout,
       camera,
       source,
-      view,
+      view: pathView,
       key,
       drawn: backgroundChanged ? null : this.drawn,
+      lineWidth,
     });
 
     const target = this.context.getCurrentTexture();
     encoder.copyTextureToTexture({ texture: scene }, { texture: target }, size);
+    if (source && (dense || view.trails))
+      this.density.encode(encoder, { target, layout, camera, source, view, dpr, density: dense });
+    if (source)
+      encodeHeads(encoder, this.paths, { target, layout, camera, source, view: pathView, lineWidth });
     if (source && this.highlight !== null) this.encodeHighlight(encoder, target, camera, source, view);
     this.device.queue.submit([encoder.finish({ label: 'frame commands' })]);
   }
@@ -254,7 +274,13 @@ export class Renderer implements OffscreenRenderer {
         { view: target.createView({ label: 'canvas view (highlight)' }), loadOp: 'load', storeOp: 'store' },
       ],
     });
-    const common = { clip: camera.clipTransform(), colorBy: view.colorBy, polar: view.mode === 'polar' };
+    const lineWidth = view.lineWidth * lineScale(this.fixed ? this.fixed.height : null, this.pixelRatio());
+    const common = {
+      clip: camera.clipTransform(),
+      colorBy: view.colorBy,
+      polar: view.mode === 'polar',
+      lineWidth,
+    };
     let slot = 0;
     drawPaneRuns(pass, this.layout, plane, right, source, newest, (_pane, run, viewport, log2Shift) =>
       this.paths.drawHighlight(
@@ -271,12 +297,16 @@ export class Renderer implements OffscreenRenderer {
   /** What the legend should show for `view` (runs and their patterns, path colours, pane captions, notes). */
   legendFor(view: ViewState, source: PathSource | null = null): LegendSpec {
     const schedule = source?.schedule;
-    return legendFor(view, {
+    const spec = legendFor(view, {
       basins: this.basins,
       endStep: source ? (source.endStep ?? source.step) : 0,
       zoomLog2: source && schedule ? zoomShift(schedule, newestSample(source), source.sampleEvery) : 0,
       hasSchedule: !!schedule,
     });
+    if (source && densityShown(view, source.count))
+      spec.notes.push('density: current positions per cell, log colour scale, one colour per run');
+    if (view.trails) spec.notes.push('trails: every step’s positions, fading');
+    return spec;
   }
 
   /** Renders a frame and encodes the canvas as PNG in the same task (before the frame is presented). */
@@ -288,6 +318,7 @@ export class Renderer implements OffscreenRenderer {
   destroy(): void {
     this.background.destroy();
     this.paths.destroy();
+    this.density.destroy();
     this.backgroundTexture?.destroy();
     this.scene?.destroy();
     this.offscreen.destroy();

@@ -59,6 +59,8 @@ export interface SceneFrame {
   key: string;
   /** What the scene holds; null after the background was redrawn. */
   drawn: SceneState | null;
+  /** view.lineWidth in device pixels (lineStyle.ts lineScale; default: view.lineWidth). */
+  lineWidth?: number;
 }
 
 /** Brings the scene up to date for `f` into `encoder`; returns what it then holds (null: no source). */
@@ -93,7 +95,13 @@ export function encodeScene(
         { view: scene.createView({ label: 'scene view' }), loadOp: 'load', storeOp: 'store' },
       ],
     });
-    const common = { clip: f.camera.clipTransform(), colorBy: view.colorBy, polar: view.mode === 'polar' };
+    const common = {
+      clip: f.camera.clipTransform(),
+      colorBy: view.colorBy,
+      polar: view.mode === 'polar',
+      theme: view.theme,
+      lineWidth: f.lineWidth ?? view.lineWidth,
+    };
     const left = drawLeft ? plane : [];
     drawPaneRuns(pass, layout, left, redrawRight, source, newest, (pane, run, viewport, log2Shift) =>
       paths.draw(pass, source, {

@@ -9,7 +9,15 @@ import type { ExperimentConfig, InitSpec, LossSpec } from '../core/config/types'
 import { trajectoryCount } from '../core/init';
 import { PRESET_NAMES } from '../core/presets';
 import { FIGURES } from '../playground/figures';
-import { COLOR_MODES, QUIVER_MODES, VIEW_MODES, type ViewState } from '../playground/viewState';
+import {
+  COLOR_MODES,
+  DENSITY_MODES,
+  LINE_WIDTH_RANGE,
+  QUIVER_MODES,
+  THEMES,
+  VIEW_MODES,
+  type ViewState,
+} from '../playground/viewState';
 
 export interface GuiActions {
   current(): ExperimentConfig;
@@ -20,6 +28,8 @@ export interface GuiActions {
   stepOnce(): void;
   reset(): void;
   fitView(): void;
+  /** Frames where the paths go over the run (absent: no button). */
+  fitAction?(): void;
   setStepsPerFrame(n: number): void;
   view(): ViewState;
   /** Applies a view change (cheap: no rebuild). */
@@ -84,6 +94,8 @@ export class ControlPanel {
     step: () => this.actions.stepOnce(),
     reset: () => this.actions.reset(),
     fitView: () => this.actions.fitView(),
+    fitAction: () => this.actions.fitAction?.(),
+    theme: 'dark' as ViewState['theme'],
     tour: () => this.actions.startTour(),
     precisionStudy: () => this.actions.togglePrecision?.(),
     figure: '—',
@@ -96,6 +108,10 @@ export class ControlPanel {
     heatmap: true,
     compareF32: false,
     compareDf64: false,
+    lineWidth: 2.5,
+    heads: true,
+    density: 'auto' as ViewState['density'],
+    trails: false,
   };
   private readonly playButton: Controller;
   private readonly countControl: Controller;
@@ -105,6 +121,11 @@ export class ControlPanel {
     private readonly actions: GuiActions,
   ) {
     this.gui = new GUI({ container, title: 'scaleinv-lab' });
+    // A clicked button gives the focus back to the page, so that the keyboard shortcuts (and the tour's
+    // ←/→) act at once; text fields and selects keep it.
+    this.gui.domElement.addEventListener('click', (e) => {
+      if (e.target instanceof Element) e.target.closest('button')?.blur();
+    });
     const s = this.state;
     this.gui.add(s, 'tour').name('▸ Tour: the seed post in 9 figures');
     if (this.actions.togglePrecision)
@@ -193,7 +214,12 @@ export class ControlPanel {
 
     const view = this.gui.addFolder('View');
     view.add(s, 'fitView').name('fit view to start points');
+    if (this.actions.fitAction) view.add(s, 'fitAction').name('fit the action');
     const setView = (patch: Partial<ViewState>) => this.actions.setView(patch);
+    view
+      .add(s, 'theme', [...THEMES])
+      .name('theme')
+      .onChange((theme: ViewState['theme']) => setView({ theme }));
     view
       .add(s, 'mode', [...VIEW_MODES])
       .name('view')
@@ -223,6 +249,22 @@ export class ControlPanel {
       .add(s, 'showExp')
       .name('raw exp. run (dotted)')
       .onChange(() => setView({ runs: runs() }));
+    view
+      .add(s, 'lineWidth', LINE_WIDTH_RANGE.min, LINE_WIDTH_RANGE.max, 0.5)
+      .name('line width (px at 1080p)')
+      .onFinishChange((lineWidth: number) => setView({ lineWidth }));
+    view
+      .add(s, 'heads')
+      .name('heads (current positions)')
+      .onChange((heads: boolean) => setView({ heads }));
+    view
+      .add(s, 'density', [...DENSITY_MODES])
+      .name('density (auto: many runs)')
+      .onChange((density: ViewState['density']) => setView({ density }));
+    view
+      .add(s, 'trails')
+      .name('fading trails')
+      .onChange((trails: boolean) => setView({ trails }));
   }
 
   /** A folder for another module's controls (e.g. Record). */
@@ -242,11 +284,16 @@ export class ControlPanel {
     s.quiver = v.quiver;
     s.colorBy = v.colorBy;
     s.heatmap = v.heatmap;
+    s.theme = v.theme;
     s.showWd = v.runs.weightDecay;
     s.showProjected = v.runs.projected;
     s.showExp = v.runs.exponential;
     s.compareF32 = v.compare.includes('f32');
     s.compareDf64 = v.compare.includes('df64');
+    s.lineWidth = v.lineWidth;
+    s.heads = v.heads;
+    s.density = v.density;
+    s.trails = v.trails;
     for (const c of this.gui.controllersRecursive()) c.updateDisplay();
   }
 

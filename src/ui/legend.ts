@@ -4,6 +4,7 @@
  */
 import { colormapCss } from '../render/colormap';
 import type { LegendEntry, LegendSpec } from '../render/legend';
+import { palette } from '../render/theme';
 
 /** Labels with enough decimals for the bar's span (so a mid value near 0 reads 0.000, not 8.45e-4). */
 function format(v: number, span: number): string {
@@ -29,6 +30,7 @@ function entry(e: LegendEntry): HTMLElement {
 export class Legend {
   private readonly labels: HTMLElement[];
   private readonly key: HTMLElement;
+  private readonly bar: HTMLElement;
   private shownKey = '';
 
   constructor(root: HTMLElement) {
@@ -41,7 +43,8 @@ export class Legend {
     body.className = 'legend-body';
     const bar = document.createElement('div');
     bar.className = 'legend-bar';
-    bar.style.background = colormapCss('to top');
+    bar.style.background = colormapCss('to top'); // viridis, as the fallback draws it; setKey: the theme's
+    this.bar = bar;
     const ticks = document.createElement('div');
     ticks.className = 'legend-ticks';
     this.labels = [0, 1, 2].map(() => {
@@ -60,6 +63,7 @@ export class Legend {
     const text = JSON.stringify(spec);
     if (text === this.shownKey) return;
     this.shownKey = text;
+    this.bar.style.background = colormapCss('to top', palette(spec.theme).colormap);
     const rows: HTMLElement[] = [...spec.runs.map(entry), ...spec.colors.map(entry)];
     if (spec.scale) {
       const s = spec.scale;
@@ -67,9 +71,14 @@ export class Legend {
       row.className = 'legend-scale';
       const bar = document.createElement('div');
       bar.style.cssText = `height: 8px; margin: 2px 0; border-radius: 2px; background: ${s.gradient}`;
+      // One element per end: two bare text nodes in a flex box merge into one item ("0" "3000" → "03000").
       const ends = document.createElement('div');
-      ends.style.cssText = 'display: flex; justify-content: space-between';
-      ends.append(document.createTextNode(s.min), document.createTextNode(s.max));
+      ends.className = 'legend-scale-ends';
+      for (const text of [s.min, s.max]) {
+        const end = document.createElement('span');
+        end.textContent = text;
+        ends.append(end);
+      }
       row.append(document.createTextNode(s.title), bar, ends);
       rows.push(row);
     }

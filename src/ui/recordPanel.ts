@@ -1,11 +1,11 @@
 /**
- * The "Record" GUI folder (format, size, fps, seconds, steps per frame, captions; record, record the tour,
- * PNG snapshot) and the progress bar shown while an export runs (frames, ETA, export speed, cancel).
+ * The "Record" GUI folder (format: WebM, MP4, GIF or a zip of PNGs; transparent background; size, fps,
+ * seconds, steps per frame, captions; record, record the tour, PNG snapshot) and the progress bar shown while an export runs (frames, ETA, export speed, cancel).
  * Without WebCodecs the folder says that exports fall back to real-time MediaRecorder capture.
  */
 import type GUI from 'lil-gui';
 import { formatDuration } from '../record/progress';
-import type { RecordProgress, VideoFormat } from '../record/types';
+import { EXPORT_FORMATS, type ExportFormat, type RecordProgress } from '../record/types';
 
 export const SIZES: Record<string, [number, number]> = {
   '640×360': [640, 360],
@@ -15,7 +15,9 @@ export const SIZES: Record<string, [number, number]> = {
 };
 
 export interface RecordSettings {
-  format: VideoFormat;
+  format: ExportFormat;
+  /** Paths over a transparent background (WebM and PNG zip, and the PNG snapshot). */
+  transparent: boolean;
   size: string;
   fps: number;
   seconds: number;
@@ -35,6 +37,7 @@ export interface RecordPanelActions {
 export class RecordPanel {
   readonly settings: RecordSettings = {
     format: 'webm',
+    transparent: false,
     size: '1080p',
     fps: 30,
     seconds: 10,
@@ -48,7 +51,8 @@ export class RecordPanel {
 
   constructor(folder: GUI, actions: RecordPanelActions, realtimeOnly: boolean) {
     const s = this.settings;
-    folder.add(s, 'format', ['webm', 'mp4']).name('format');
+    folder.add(s, 'format', [...EXPORT_FORMATS]).name('format');
+    folder.add(s, 'transparent').name('transparent (webm, png)');
     folder.add(s, 'size', Object.keys(SIZES)).name('size');
     folder.add(s, 'fps', [24, 30, 60]).name('fps');
     folder.add(s, 'seconds', 1, 120, 1).name('seconds');

@@ -1,8 +1,10 @@
 /**
  * Keyboard shortcuts: space play/pause, R record (again: cancel), S screenshot, → one frame of steps,
- * ← reset to step 0, F full screen, P presentation mode, ? this list. Keys typed into inputs are left
- * alone, and ←/→ are left to the tour while it is open (it moves between figures then).
+ * ← reset to step 0, F full screen, P presentation mode, ? this list. They work whatever has the focus
+ * (listened for on window in the capture phase), except keys typed into a text field (input, textarea,
+ * select, editable content); ←/→ are left to the tour while it is open (it moves between figures then).
  */
+import { isTextField } from './dom';
 
 export interface ShortcutActions {
   togglePlay(): void;
@@ -56,7 +58,9 @@ export class Shortcuts {
     }
     this.help.append(table);
     document.body.append(this.help);
-    window.addEventListener('keydown', this.onKey);
+    // Capture phase: the GUI (lil-gui) stops keydown from bubbling out of it, so a listener in the bubble
+    // phase misses every key pressed while one of its buttons has the focus.
+    window.addEventListener('keydown', this.onKey, true);
   }
 
   get helpOpen(): boolean {
@@ -68,12 +72,12 @@ export class Shortcuts {
   }
 
   destroy(): void {
-    window.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('keydown', this.onKey, true);
     this.help.remove();
   }
 
   private readonly onKey = (e: KeyboardEvent): void => {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTextField(e.target)) return;
     const a = this.actions;
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     if ((key === 'ArrowLeft' || key === 'ArrowRight') && a.tourOpen()) return;
@@ -116,12 +120,4 @@ export class Shortcuts {
 function toggleFullscreen(): void {
   if (document.fullscreenElement) void document.exitFullscreen();
   else void document.documentElement.requestFullscreen().catch(() => undefined);
-}
-
-/** True for targets that take typed keys (text inputs, selects, text areas, editable content, buttons). */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  const tag = target.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
 }

@@ -1,12 +1,13 @@
 /**
  * The guided tour: a caption bar at the bottom centre ("‹ prev", "n / N · title — caption", "next ›",
- * "close") that walks through the figures. It only shows text and calls `onShow`; loading a figure
+ * "close"), docked under the canvas (src/ui/layout.css), that walks through the figures. It only shows text and calls `onShow`; loading a figure
  * (config + view) is the app's business. ←/→ move while the tour is open, Esc closes it; keys typed into
  * inputs (the GUI's sliders and text fields) are left alone.
  */
 import './panel.css';
 import './tour.css';
 import { FIGURES, type Figure } from '../playground/figures';
+import { isTextField } from './dom';
 
 export class Tour {
   private readonly bar: HTMLElement;
@@ -48,7 +49,8 @@ export class Tour {
 
   /** Opens the tour at figure i (0-based, clamped) and shows it; resolves once onShow has. */
   start(i = 0): Promise<void> {
-    if (!this.isOpen) window.addEventListener('keydown', this.onKey);
+    // Capture phase: keys still reach the tour while a GUI button (lil-gui stops their bubbling) has focus.
+    if (!this.isOpen) window.addEventListener('keydown', this.onKey, true);
     this.bar.hidden = false;
     return this.show(Math.min(Math.max(0, Math.trunc(i) || 0), this.figures.length - 1));
   }
@@ -74,7 +76,7 @@ export class Tour {
     this.generation++;
     this.bar.hidden = true;
     delete this.bar.dataset.figure;
-    window.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('keydown', this.onKey, true);
   }
 
   private async show(i: number): Promise<void> {
@@ -98,7 +100,7 @@ export class Tour {
   }
 
   private readonly onKey = (e: KeyboardEvent): void => {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || isTextField(e.target)) return;
     if (e.key === 'ArrowRight') void this.next();
     else if (e.key === 'ArrowLeft') void this.prev();
     else if (e.key === 'Escape') this.close();
@@ -113,14 +115,9 @@ function button(className: string, label: string, title: string, onClick: () => 
   b.className = `tour-button ${className}`;
   b.textContent = label;
   b.title = title;
-  b.addEventListener('click', onClick);
+  b.addEventListener('click', () => {
+    b.blur(); // the keys go back to the page (←/→ move the tour)
+    onClick();
+  });
   return b;
-}
-
-/** True for targets that take typed keys (text inputs, selects, text areas, editable content). */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  const tag = target.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
 }

@@ -10,7 +10,7 @@ import type { Banners } from '../../src/playground/configBanners';
 import { PlaygroundController } from '../../src/playground/controller';
 import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
 import type { RunStats } from '../../src/playground/stats';
-import { encodeHash } from '../../src/playground/urlState';
+import { encodeHash, encodeJsonHash } from '../../src/playground/urlState';
 import type { ViewState } from '../../src/playground/viewState';
 
 class FakeCamera implements ControllerCamera {
@@ -197,7 +197,8 @@ describe('playground controller', () => {
   });
 
   it('a URL with bad fields starts with each defaulted and named in the url banner; good ones are kept', async () => {
-    const hash = encodeHash({ ...config(), optimizer: { ...config().optimizer, lr: -1 }, steps: 777 });
+    // The old JSON form (`#c=…`): its fields are named by their config paths. Readable keys: flatHash.test.ts.
+    const hash = encodeJsonHash({ ...config(), optimizer: { ...config().optimizer, lr: -1 }, steps: 777 });
     const { banners, controller } = setup(hash);
     await controller.startFromUrl();
     expect(banners.shown.get('url')).toContain('optimizer.lr');
@@ -220,8 +221,15 @@ describe('playground controller', () => {
 
   it('a URL store that drops the view is caught by the round trip (sabotage)', async () => {
     const lossy = new FakeUrl(encodeHash(config()));
+    // Drops the view's keys (readable links: view=, color=, camera=, …), keeps the config's.
+    const viewKeys =
+      /^#?(view|quiver|color|runs|heatmap|compare|camera|lineWidth|heads|trails|density|theme)=/;
     lossy.write = (hash) => {
-      lossy.hash = hash.split('&')[0];
+      lossy.hash = `#${hash
+        .split('&')
+        .filter((p) => !viewKeys.test(p))
+        .join('&')
+        .replace(/^#/, '')}`;
     };
     const a = setup('', lossy);
     await a.controller.startFromUrl();

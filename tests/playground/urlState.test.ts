@@ -52,7 +52,14 @@ describe('URL state', () => {
 
   it('no hash: defaults, no issues', () => {
     const s = decodeHash('');
-    expect(s).toEqual({ config: PLAYGROUND_DEFAULTS, view: DEFAULT_VIEW, issues: [], present: false });
+    expect(s).toEqual({
+      config: PLAYGROUND_DEFAULTS,
+      view: DEFAULT_VIEW,
+      issues: [],
+      present: false,
+      embed: false,
+      figure: null,
+    });
   });
 
   it('names each bad field and keeps the good ones', () => {

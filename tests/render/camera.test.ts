@@ -122,3 +122,29 @@ describe('Camera.setPlaneView', () => {
     expect([c.cx, c.cy, c.halfHeight]).toEqual([0.5, -0.25, 2]);
   });
 });
+
+describe('Camera.easeTo (the follow camera)', () => {
+  it('moves a fraction of the way each call: centre linearly, half-height geometrically; k = 1 jumps', () => {
+    const c = camera();
+    c.setPlaneView([0, 0], 1);
+    const target = { center: [1, -2] as [number, number], halfHeight: 4 };
+    expect(c.easeTo(target, 0.5)).toBe(true);
+    expect(c.planeView().center).toEqual([0.5, -1]);
+    expect(c.planeView().halfHeight).toBeCloseTo(2, 12); // √(1·4)
+    for (let i = 0; i < 200; i++) c.easeTo(target, 0.12);
+    expect(c.planeView().center[0]).toBeCloseTo(1, 7);
+    expect(c.planeView().halfHeight).toBeCloseTo(4, 7);
+    c.easeTo({ center: [3, 3], halfHeight: 0.5 }, 1);
+    expect(c.planeView()).toEqual({ center: [3, 3], halfHeight: 0.5 });
+    expect(c.easeTo({ center: [3, 3], halfHeight: 0.5 }, 0.3)).toBe(false);
+    expect(() => c.easeTo(target, 0)).toThrow(/k must be/);
+  });
+
+  it('pans by exactly the CSS drag over the viewport height, whatever the drawing buffer size', () => {
+    // Presentation mode: a 1920×1080 buffer shown at 1280×720 CSS px; the camera's viewport is the CSS box.
+    const c = camera(1280, 720);
+    c.setPlaneView([0, 0], 1.5);
+    c.apply({ kind: 'pan', dx: 100, dy: 0 } as never);
+    expect(c.planeView().center[0]).toBeCloseTo((-100 * 2 * 1.5) / 720, 12);
+  });
+});

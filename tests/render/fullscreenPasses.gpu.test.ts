@@ -14,6 +14,7 @@ import { VIRIDIS } from '../../src/render/colormap';
 import { DivergenceMap, NEVER_DIVERGED_RGB, OVERFLOWED_RGB } from '../../src/render/divergenceMap';
 import { Heatmap } from '../../src/render/heatmap';
 import { PolarBackground } from '../../src/render/polar';
+import { THEME_PALETTES } from '../../src/render/theme';
 import { gpuOrSkip } from '../gpu/gpuTestUtils';
 
 const ctx = await gpuOrSkip();
@@ -32,13 +33,16 @@ type Uv = (px: number, row: number) => [number, number];
 const uvAt: Uv = (px, row) => [(px + 0.5) / W, 1 - (row + 0.5) / H];
 const uvFlipped: Uv = (px, row) => [(px + 0.5) / W, (row + 0.5) / H];
 
-/** viridis at t, as colormap() in the shaders: linear between the 11 stops, clamped to [0, 1]. */
-function viridis(t: number): Rgb {
-  const x = Math.min(Math.max(t, 0), 1) * (VIRIDIS.length - 1);
-  const i = Math.min(Math.floor(x), VIRIDIS.length - 2);
+/** A stop table at t, as colormap() in the shaders: linear between the stops, clamped to [0, 1]. */
+function lookup(stops: readonly (readonly [number, number, number])[], t: number): Rgb {
+  const x = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
+  const i = Math.min(Math.floor(x), stops.length - 2);
   const f = x - i;
-  return [0, 1, 2].map((c) => VIRIDIS[i][c] + (VIRIDIS[i + 1][c] - VIRIDIS[i][c]) * f) as Rgb;
+  return [0, 1, 2].map((c) => stops[i][c] + (stops[i + 1][c] - stops[i][c]) * f) as Rgb;
 }
+
+/** viridis at t (the polar view and the divergence map). */
+const viridis = (t: number): Rgb => lookup(VIRIDIS, t);
 
 /** Renders through `encode` into a W × H texture and reads its pixels back (rows from the top). */
 async function drawAndRead(encode: (encoder: GPUCommandEncoder, target: GPUTextureView) => void) {
@@ -94,44 +98,48 @@ function mismatches(pixels: Uint8Array, model: (px: number, row: number) => Rgb)
 }
 
 describe.skipIf(!ctx)('fullscreen passes', () => {
-  it('heatmap: bilinear L of the half-resolution field, through viridis over the loss range', async () => {
-    const device = ctx!.device;
-    // 256 invocations per dispatch: the 20 field rows are computed in 3 bands of 8, one uniform slot each.
-    const heatmap = await Heatmap.create(device, FORMAT, 256);
-    await heatmap.setLoss(LOSS);
-    heatmap.resize(W, H);
-    // Away from the origin, where L = f(θ) is smooth.
-    const rect = { x0: 0.5, x1: 2.5, y0: -1, y1: 0.6 };
-    let computed = false;
-    const pixels = await drawAndRead((encoder, target) => {
-      // The field is computed by a compute pass before the render pass, in the same encoder.
-      computed = heatmap.encodeField(encoder, rect);
-      inPass(encoder, target, (pass) => heatmap.draw(pass));
-    });
-    expect(computed).toBe(true);
-    const { width: gw, height: gh } = heatmap.gridSize;
-    const range = lossRange(LOSS);
-    const cellL = (ix: number, iy: number) => {
-      const cx = Math.min(Math.max(ix, 0), gw - 1);
-      const cy = Math.min(Math.max(iy, 0), gh - 1);
-      const x = rect.x0 + ((cx + 0.5) * (rect.x1 - rect.x0)) / gw;
-      const y = rect.y0 + ((cy + 0.5) * (rect.y1 - rect.y0)) / gh;
-      return fAt(LOSS, Math.atan2(y, x));
-    };
-    const model = (uv: Uv) => (px: number, row: number) => {
-      const [u, v] = uv(px, row);
-      const p = [u * gw - 0.5, v * gh - 0.5];
-      const [i, j] = p.map(Math.floor);
-      const [fx, fy] = [p[0] - i, p[1] - j];
-      const bottom = cellL(i, j) * (1 - fx) + cellL(i + 1, j) * fx;
-      const top = cellL(i, j + 1) * (1 - fx) + cellL(i + 1, j + 1) * fx;
-      const l = bottom * (1 - fy) + top * fy;
-      return viridis((l - range.min) / (range.max - range.min));
-    };
-    heatmap.destroy();
-    expect(mismatches(pixels, model(uvAt)).slice(0, 5)).toEqual([]);
-    expect(mismatches(pixels, model(uvFlipped)).length).toBeGreaterThan((W * H) / 4);
-  });
+  // Each theme draws the same field through its own colormap (src/render/theme.ts: viridis toned dark/light).
+  it.each(['dark', 'light'] as const)(
+    'heatmap (%s theme): bilinear L of the half-resolution field, through the theme colormap over the loss range',
+    async (theme) => {
+      const device = ctx!.device;
+      // 256 invocations per dispatch: the 20 field rows are computed in 3 bands of 8, one uniform slot each.
+      const heatmap = await Heatmap.create(device, FORMAT, 256);
+      await heatmap.setLoss(LOSS);
+      heatmap.resize(W, H);
+      // Away from the origin, where L = f(θ) is smooth.
+      const rect = { x0: 0.5, x1: 2.5, y0: -1, y1: 0.6 };
+      let computed = false;
+      const pixels = await drawAndRead((encoder, target) => {
+        // The field is computed by a compute pass before the render pass, in the same encoder.
+        computed = heatmap.encodeField(encoder, rect);
+        inPass(encoder, target, (pass) => heatmap.draw(pass, theme));
+      });
+      expect(computed).toBe(true);
+      const { width: gw, height: gh } = heatmap.gridSize;
+      const range = lossRange(LOSS);
+      const cellL = (ix: number, iy: number) => {
+        const cx = Math.min(Math.max(ix, 0), gw - 1);
+        const cy = Math.min(Math.max(iy, 0), gh - 1);
+        const x = rect.x0 + ((cx + 0.5) * (rect.x1 - rect.x0)) / gw;
+        const y = rect.y0 + ((cy + 0.5) * (rect.y1 - rect.y0)) / gh;
+        return fAt(LOSS, Math.atan2(y, x));
+      };
+      const model = (uv: Uv) => (px: number, row: number) => {
+        const [u, v] = uv(px, row);
+        const p = [u * gw - 0.5, v * gh - 0.5];
+        const [i, j] = p.map(Math.floor);
+        const [fx, fy] = [p[0] - i, p[1] - j];
+        const bottom = cellL(i, j) * (1 - fx) + cellL(i + 1, j) * fx;
+        const top = cellL(i, j + 1) * (1 - fx) + cellL(i + 1, j + 1) * fx;
+        const l = bottom * (1 - fy) + top * fy;
+        return lookup(THEME_PALETTES[theme].colormap, (l - range.min) / (range.max - range.min));
+      };
+      heatmap.destroy();
+      expect(mismatches(pixels, model(uvAt)).slice(0, 5)).toEqual([]);
+      expect(mismatches(pixels, model(uvFlipped)).length).toBeGreaterThan((W * H) / 4);
+    },
+  );
 
   it('polar background: f(θ) dimmed above the strip, the strip and its edge below', async () => {
     const device = ctx!.device;

@@ -21,24 +21,37 @@ export const CAUSE_COLOURS: Record<DivergenceCause, string> = {
   precision: '#009E73',
 };
 const NO_CAUSE = '#999';
-/** Baseline offsets tried for a label, nearest the marker first. */
-const LABEL_OFFSETS = [-14, 24, -30, 40, -46, 56, -62, 72];
+/** Baseline offsets tried for a label, nearest the marker first (then further out, 16 px apart). */
+export const LABEL_OFFSETS: readonly number[] = [-14, 24, -30, 40, -46, 56, -62, 72];
+/** A label's box: its baseline y − LABEL_ASCENT to y + LABEL_DESCENT, its estimated width + 6 px. */
+const LABEL_ASCENT = 12;
+const LABEL_DESCENT = 4;
 
-interface Box {
+export interface Box {
   x0: number;
   x1: number;
   y0: number;
   y1: number;
 }
 
-const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+export const overlaps = (a: Box, b: Box) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 
 /** Width of a 13px Helvetica label, estimated (no font metrics in a plain SVG writer). */
-const textWidth = (text: string, size = 13) => 0.6 * size * text.length;
+export const textWidth = (text: string, size = 13) => 0.6 * size * text.length;
 
 /**
- * The first baseline y among `offsets` (relative to y) at which a centred label at x overlaps none of
- * `taken`; its box is added to `taken`. x is moved inwards when the label would leave [left, right].
+ * The box of a label centred at x with its baseline at y (the estimate placeLabel keeps clear).
+ */
+export function labelBox(text: string, x: number, y: number): Box {
+  const w = textWidth(text) + 6;
+  return { x0: x - w / 2, x1: x + w / 2, y0: y - LABEL_ASCENT, y1: y + LABEL_DESCENT };
+}
+
+/**
+ * The first baseline y among `offsets` (relative to y), then further out in 16 px steps while the label
+ * stays within [top, bottom], at which a centred label at x overlaps none of `taken`; its box is added to
+ * `taken`. x is moved inwards when the label would leave [left, right]. Where nothing is free the first
+ * offset is kept.
  */
 export function placeLabel(
   text: string,
@@ -48,18 +61,23 @@ export function placeLabel(
   taken: Box[],
   left: number,
   right: number,
+  top = Number.NEGATIVE_INFINITY,
+  bottom = Number.POSITIVE_INFINITY,
 ): { x: number; y: number } {
   const w = textWidth(text) + 6;
   const cx = Math.min(Math.max(x, left + w / 2), right - w / 2);
+  const reach = Math.max(0, ...offsets.map(Math.abs));
+  const further: number[] = [];
+  for (let d = reach + 16; d <= reach + 16 * 24; d += 16) further.push(-d, d);
+  const fits = (dy: number) => y + dy - LABEL_ASCENT >= top && y + dy + LABEL_DESCENT <= bottom;
   let chosen = { x: cx, y: y + offsets[0] };
-  for (const dy of offsets) {
-    const box = { x0: cx - w / 2, x1: cx + w / 2, y0: y + dy - 12, y1: y + dy + 4 };
-    if (!taken.some((b) => overlaps(b, box))) {
+  for (const dy of [...offsets, ...further.filter(fits)]) {
+    if (!taken.some((b) => overlaps(b, labelBox(text, cx, y + dy)))) {
       chosen = { x: cx, y: y + dy };
       break;
     }
   }
-  taken.push({ x0: cx - w / 2, x1: cx + w / 2, y0: chosen.y - 12, y1: chosen.y + 4 });
+  taken.push(labelBox(text, chosen.x, chosen.y));
   return chosen;
 }
 
@@ -80,7 +98,15 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function studyToSvg(study: StudyResult, title = 'Divergence step against mantissa bits'): string {
+/**
+ * study.svg for `study`. `avoidCollisions: false` puts each precision label just above its marker with
+ * no collision pass (the old placement; a test shows that it collides).
+ */
+export function studyToSvg(
+  study: StudyResult,
+  title = 'Divergence step against mantissa bits',
+  { avoidCollisions = true }: { avoidCollisions?: boolean } = {},
+): string {
   const a = study.aggregate;
   const common = study.trajectories.slice(0, a.common);
   const xMax = Math.max(110, ...a.rows.map((r) => r.bits + 6));
@@ -208,15 +234,21 @@ export function studyToSvg(study: StudyResult, title = 'Divergence step against 
     const text = r.medianDivergence !== null ? `${label}: ${r.medianDivergence}` : `${label}: > horizon`;
     const y0 = r.medianDivergence !== null ? py(r.medianDivergence) : py(study.steps) + 2;
     if (r.medianDivergence !== null) {
-      out.push(`<rect x="${f(px(r.bits) - 5)}" y="${f(y0 - 5)}" width="10" height="10" fill="#000"/>`);
+      out.push(
+        `<rect class="median-marker" x="${f(px(r.bits) - 5)}" y="${f(y0 - 5)}" width="10" height="10" fill="#000"/>`,
+      );
       taken.push({ x0: px(r.bits) - 6, x1: px(r.bits) + 6, y0: y0 - 6, y1: y0 + 6 });
     }
     labels.push({ text, x: px(r.bits), y: y0 });
   }
   // Labels after every marker is known, so that none covers a neighbour's marker either.
   for (const l of labels) {
-    const at = placeLabel(l.text, l.x, l.y, LABEL_OFFSETS, taken, M.left, W - M.right);
-    out.push(`<text x="${f(at.x)}" y="${f(at.y)}" text-anchor="middle" ${HALO}>${esc(l.text)}</text>`);
+    const at = avoidCollisions
+      ? placeLabel(l.text, l.x, l.y, LABEL_OFFSETS, taken, M.left, W - M.right, M.top, H - M.bottom)
+      : { x: l.x, y: l.y + LABEL_OFFSETS[0] };
+    out.push(
+      `<text class="precision-label" x="${f(at.x)}" y="${f(at.y)}" text-anchor="middle" ${HALO}>${esc(l.text)}</text>`,
+    );
   }
   out.push('</g>');
   out.push(...legendOut);
