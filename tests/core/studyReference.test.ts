@@ -144,7 +144,9 @@ describe('study with mp: departures and reference horizon', async () => {
 /** Text boxes of the SVG's centred labels, with the writer's width estimate (0.6 em per character). */
 function labelBoxes(svg: string) {
   return [
-    ...svg.matchAll(/<text class="precision-label" x="([\d.]+)" y="([\d.]+)" text-anchor="middle"[^>]*>([^<]*)</g),
+    ...svg.matchAll(
+      /<text class="precision-label" x="([\d.]+)" y="([\d.]+)" text-anchor="middle"[^>]*>([^<]*)</g,
+    ),
   ].map((m) => {
     const w = 0.6 * 13 * m[3].length;
     return { text: m[3], x0: +m[1] - w / 2, x1: +m[1] + w / 2, y0: +m[2] - 12, y1: +m[2] + 4 };
