@@ -1,6 +1,7 @@
 // Background of the angle / log-radius view: it depends on θ only (the loss is scale invariant). Above the
-// strip, the colormap of f(θ) dimmed so paths stay readable; along the bottom a strip at full colour with
-// f(θ) drawn as a white curve in it. θ wraps with period 2π beyond ±π.
+// strip, the colormap of f(θ) dimmed so paths stay readable (toward black in the dark theme, toward white in
+// the light one); along the bottom a strip at full colour with f(θ) drawn as a curve in it (white on dark,
+// near-black on light). θ wraps with period 2π beyond ±π.
 // Prepended by the host (src/render/polar.ts via fullscreen.ts): the colormap and render_fullscreen.wgsl.
 
 struct PolarParams {
@@ -11,6 +12,7 @@ struct PolarParams {
   strip_px: f32,  // strip height, device px
   height_px: f32, // pane height, device px
   samples: u32,   // entries of polar_f: f at θ = −π + 2π (j + 0.5) / samples
+  light: f32,     // 1 in the light theme, 0 in the dark one
 }
 
 @group(0) @binding(0) var<uniform> polar_params: PolarParams;
@@ -31,10 +33,10 @@ fn polar_fs(in: FullscreenOut) -> @location(0) vec4<f32> {
   let t = (f_at(theta) - pp.lmin) / max(pp.lmax - pp.lmin, 1e-30);
   let c = colormap(t);
   let y = in.uv.y * pp.height_px;
-  if (y > pp.strip_px) { return vec4<f32>(0.45 * c, 1.0); }
+  if (y > pp.strip_px) { return vec4<f32>(mix(0.45 * c, mix(c, vec3<f32>(1.0), 0.6), pp.light), 1.0); }
   if (y > pp.strip_px - 1.5) { return vec4<f32>(0.0, 0.0, 0.0, 1.0); } // the strip's top edge
   // f(θ) as a curve across the strip (10% margins), about 1.5 px thick.
   let curve = (0.1 + 0.8 * clamp(t, 0.0, 1.0)) * pp.strip_px;
-  if (abs(y - curve) < 1.0) { return vec4<f32>(1.0, 1.0, 1.0, 1.0); }
+  if (abs(y - curve) < 1.0) { return vec4<f32>(mix(vec3<f32>(1.0), vec3<f32>(0.08), pp.light), 1.0); }
   return vec4<f32>(c, 1.0);
 }

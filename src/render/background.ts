@@ -90,7 +90,7 @@ export class Background {
     this.key = key.join();
     const [, , paneW, paneH] = paneRect(layout, 0);
     const field = this.heatmap.fieldBuffer;
-    if (polar) this.polar.update(rect, paneH, dpr);
+    if (polar) this.polar.update(rect, paneH, dpr, view.theme);
     if (quiver !== 'off' && field) {
       const gRef = quiverReference(quiver, this.fPrimeMax, camera.halfHeight);
       const arrows: [number, number, number, number] =

@@ -62,13 +62,14 @@ export class PolarBackground {
     this.params.set({ lmin: range.min, lmax: range.max, samples: SAMPLES });
   }
 
-  /** Sets the pane's θ range and size (once per background redraw). */
-  update(rect: WorldRect, heightPx: number, dpr: number): void {
+  /** Sets the pane's θ range, size and theme (once per background redraw). */
+  update(rect: WorldRect, heightPx: number, dpr: number, theme: 'dark' | 'light' = 'dark'): void {
     this.params.set({
       theta0: rect.x0,
       theta1: rect.x1,
       strip_px: POLAR_STRIP_CSS * dpr,
       height_px: heightPx,
+      light: theme === 'light' ? 1 : 0,
     });
     this.device.queue.writeBuffer(this.uniform, 0, this.params.arrayBuffer);
   }

@@ -141,42 +141,46 @@ describe.skipIf(!ctx)('fullscreen passes', () => {
     },
   );
 
-  it('polar background: f(θ) dimmed above the strip, the strip and its edge below', async () => {
-    const device = ctx!.device;
-    const polar = await PolarBackground.create(device, FORMAT);
-    const range = lossRange(LOSS);
-    polar.setLoss(LOSS, range);
-    const rect = { x0: -2, x1: 1.5, y0: -1, y1: 1 };
-    const stripPx = 12;
-    polar.update(rect, H, stripPx / 48); // POLAR_STRIP_CSS = 48 CSS px at dpr 0.25: a 12 px strip
-    const pixels = await drawAndRead((encoder, target) =>
-      inPass(encoder, target, (pass) => polar.draw(pass)),
-    );
-    polar.destroy();
-    // Pixels near the strip's edge and the white curve depend on a sub-pixel comparison: left out.
-    const model = (uv: Uv) => (px: number, row: number) => {
-      const [u, v] = uv(px, row);
-      const t = (fAt(LOSS, rect.x0 + (rect.x1 - rect.x0) * u) - range.min) / (range.max - range.min);
-      const c = viridis(t);
-      const y = v * H;
-      if (y > stripPx) return c.map((x) => 0.45 * x) as Rgb;
-      return c;
-    };
-    const interior = (px: number, row: number): boolean => {
-      const y = (1 - (row + 0.5) / H) * H;
-      if (Math.abs(y - stripPx) < 3) return false;
-      if (y > stripPx) return true;
-      const t =
-        (fAt(LOSS, rect.x0 + (rect.x1 - rect.x0) * ((px + 0.5) / W)) - range.min) / (range.max - range.min);
-      return Math.abs(y - (0.1 + 0.8 * Math.min(Math.max(t, 0), 1)) * stripPx) > 2.5;
-    };
-    const only = (m: (px: number, row: number) => Rgb) => (px: number, row: number) =>
-      interior(px, row)
-        ? m(px, row)
-        : ([...pixels.subarray(4 * (row * W + px), 4 * (row * W + px) + 3)] as Rgb);
-    expect(mismatches(pixels, only(model(uvAt))).slice(0, 5)).toEqual([]);
-    expect(mismatches(pixels, only(model(uvFlipped))).length).toBeGreaterThan((W * H) / 4);
-  });
+  it.each(['dark', 'light'] as const)(
+    'polar background (%s): f(θ) dimmed above the strip, the strip and its edge below',
+    async (theme) => {
+      const device = ctx!.device;
+      const polar = await PolarBackground.create(device, FORMAT);
+      const range = lossRange(LOSS);
+      polar.setLoss(LOSS, range);
+      const rect = { x0: -2, x1: 1.5, y0: -1, y1: 1 };
+      const stripPx = 12;
+      polar.update(rect, H, stripPx / 48, theme); // POLAR_STRIP_CSS = 48 CSS px at dpr 0.25: a 12 px strip
+      const pixels = await drawAndRead((encoder, target) =>
+        inPass(encoder, target, (pass) => polar.draw(pass)),
+      );
+      polar.destroy();
+      // Pixels near the strip's edge and the white curve depend on a sub-pixel comparison: left out.
+      const model = (uv: Uv) => (px: number, row: number) => {
+        const [u, v] = uv(px, row);
+        const t = (fAt(LOSS, rect.x0 + (rect.x1 - rect.x0) * u) - range.min) / (range.max - range.min);
+        const c = viridis(t);
+        const y = v * H;
+        // Dimmed toward black (dark theme) or 60 % toward white (light theme), so paths stay readable.
+        if (y > stripPx) return c.map((x) => (theme === 'light' ? x + 0.6 * (255 - x) : 0.45 * x)) as Rgb;
+        return c;
+      };
+      const interior = (px: number, row: number): boolean => {
+        const y = (1 - (row + 0.5) / H) * H;
+        if (Math.abs(y - stripPx) < 3) return false;
+        if (y > stripPx) return true;
+        const t =
+          (fAt(LOSS, rect.x0 + (rect.x1 - rect.x0) * ((px + 0.5) / W)) - range.min) / (range.max - range.min);
+        return Math.abs(y - (0.1 + 0.8 * Math.min(Math.max(t, 0), 1)) * stripPx) > 2.5;
+      };
+      const only = (m: (px: number, row: number) => Rgb) => (px: number, row: number) =>
+        interior(px, row)
+          ? m(px, row)
+          : ([...pixels.subarray(4 * (row * W + px), 4 * (row * W + px) + 3)] as Rgb);
+      expect(mismatches(pixels, only(model(uvAt))).slice(0, 5)).toEqual([]);
+      expect(mismatches(pixels, only(model(uvFlipped))).length).toBeGreaterThan((W * H) / 4);
+    },
+  );
 
   it('divergence map: one cell per trajectory, by divergence step, overflow or never', async () => {
     const device = ctx!.device;
