@@ -10,8 +10,6 @@ import { acquireGpu } from '../gpu/device';
 import type { ProbeReport } from '../gpu/probe';
 import { Df64RefusedError, df64Refusal, probeFor } from '../gpu/probeCache';
 
-export { Df64RefusedError };
-
 export async function runGpu(config: ExperimentConfig): Promise<RunOutput> {
   gpuPrecisionOf(config);
   const ctx = await acquireGpu();

@@ -1,14 +1,12 @@
 /**
  * Pure parts of the Precision tab (no DOM, no GPU, no Worker), shared by the page, the study worker and the
- * tests: the drift sampling, the drift and divergence-vs-bits chart data (the slim run output the study reads
- * is src/core/run/slimOutput.ts, re-exported here; runCpu's `slim` option makes it on the CPU); the
- * per-trajectory table (src/playground/studyRows.ts) is re-exported from here too.
+ * tests: the drift sampling and the drift and divergence-vs-bits chart data. The slim run output the study
+ * reads is src/core/run/slimOutput.ts (runCpu's `slim` option makes it on the CPU); the per-trajectory table
+ * is src/playground/studyRows.ts.
  */
 import type { Precision } from '../core/config/types';
 import type { SampleSummary } from '../core/run/summary';
 import type { StudyResult } from '../core/study/types';
-
-export { slimOutput } from '../core/run/slimOutput';
 
 /** Samples per run for the drift curves. */
 export const DRIFT_SAMPLES = 200;
@@ -65,14 +63,3 @@ export function bitsChartData(study: StudyResult): {
     crossingStep,
   };
 }
-
-export {
-  cellText,
-  cellValue,
-  formatCell,
-  pageOf,
-  type SortKey,
-  type StudyRow,
-  sortRows,
-  studyRows,
-} from './studyRows';

@@ -10,6 +10,7 @@
  */
 import type { ExperimentConfig, Precision } from '../core/config/types';
 import { buildOutput, type RunOutput, type TrajectoryRecord } from '../core/run/output';
+import { slimOutput } from '../core/run/slimOutput';
 import type { SampleSummary } from '../core/run/summary';
 import type { StudyStage } from '../core/study/runStudy';
 import type { StudyResult } from '../core/study/types';
@@ -17,7 +18,7 @@ import { runConfigOnGpu } from '../gpu/configRun';
 import type { GpuContext } from '../gpu/device';
 import type { ProbeReport } from '../gpu/probe';
 import { df64Refusal, probeFor } from '../gpu/probeCache';
-import { driftSampleEvery, slimOutput } from './precisionData';
+import { driftSampleEvery } from './precisionData';
 import type { StudyReply, StudyRequest } from './studyWorker';
 
 /** dd runs ~0.1 M trajectory-steps/s: by default only the first 64 trajectories. */

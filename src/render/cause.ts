@@ -23,8 +23,6 @@ export function causeOfCode(code: number): DivergenceCause | null {
   return c;
 }
 
-export { CAUSE_PRECEDENCE } from '../core/cause';
-
 /** sRGB bytes per cause (Okabe & Ito 2008). */
 export const CAUSE_RGB: Record<DivergenceCause, Rgb> = {
   chaos: [0xe6, 0x9f, 0x00], // orange

@@ -5,8 +5,9 @@
  */
 
 import type { Basins } from '../core/basins';
+import { CAUSE_PRECEDENCE } from '../core/cause';
 import type { Theme, ViewState } from '../playground/viewState';
-import { CAUSE_LABEL, CAUSE_PRECEDENCE, causeRgb } from './cause';
+import { CAUSE_LABEL, causeRgb } from './cause';
 import { CATEGORICAL, hueCss, NO_DIVERGENCE, plasmaCss, rgbCss } from './colormap';
 import { RUN_PATTERN, type RunName } from './paths';
 import { palette, runColor } from './theme';

@@ -9,15 +9,8 @@ import { runCpu } from '../../src/core/run/cpuRun';
 import type { SampleSummary } from '../../src/core/run/summary';
 import { runStudy } from '../../src/core/study/runStudy';
 import type { StudyResult, StudyTrajectory } from '../../src/core/study/types';
-import {
-  bitsChartData,
-  driftChartData,
-  driftSampleEvery,
-  formatCell,
-  pageOf,
-  sortRows,
-  studyRows,
-} from '../../src/playground/precisionData';
+import { bitsChartData, driftChartData, driftSampleEvery } from '../../src/playground/precisionData';
+import { formatCell, pageOf, sortRows, studyRows } from '../../src/playground/studyRows';
 import { ringConfig } from '../core/ringConfig';
 
 const CONFIG = validateConfig(ringConfig(24, 500, 500));

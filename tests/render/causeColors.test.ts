@@ -5,16 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DIVERGENCE_CAUSES, divergenceCause } from '../../src/core/cause';
+import { CAUSE_PRECEDENCE, DIVERGENCE_CAUSES, divergenceCause } from '../../src/core/cause';
 import { DEFAULT_VIEW } from '../../src/playground/viewState';
-import {
-  CAUSE_LABEL,
-  CAUSE_PRECEDENCE,
-  causeCode,
-  causeOfCode,
-  causeRgb,
-  causeWgsl,
-} from '../../src/render/cause';
+import { CAUSE_LABEL, causeCode, causeOfCode, causeRgb, causeWgsl } from '../../src/render/cause';
 import { legendFor } from '../../src/render/legend';
 
 const ALL = [null, ...DIVERGENCE_CAUSES];
