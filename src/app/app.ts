@@ -194,8 +194,17 @@ export class App {
     return this.precisionTab.run(options);
   }
 
+  /** True from the moment the device is lost or destroyed (the recorder stops before its next frame). */
+  get gpuLost(): boolean {
+    return this.watch.lost;
+  }
+
   /** Off-screen frame at width × height (video export, snapshots); the visible canvas is untouched. */
   renderOffscreen(width: number, height: number, look: FrameLook = {}): Promise<OffscreenCanvas> {
+    if (this.watch.lost)
+      return Promise.reject(
+        new Error('the GPU device was lost; no frame can be drawn until the app has recovered'),
+      );
     return this.controller.serialized(() => {
       this.followTick();
       return this.backend.renderOffscreen(
@@ -251,6 +260,7 @@ export class App {
 
   /** Test hook (lab.debug.loseDevice): destroys the device, as a driver reset would lose it. */
   loseDevice(): void {
+    this.watch.lost = true;
     this.ctx.device.destroy();
   }
 
@@ -259,11 +269,22 @@ export class App {
     if (this.disposed) return;
     this.disposed = true;
     this.watch.disposed = true;
-    this.controller.dispose();
-    for (const undo of this.cleanups.splice(0)) undo();
-    this.panel.destroy();
-    this.tour.destroy();
-    this.drift.destroy();
-    this.backend.dispose();
+    // Each step runs even if one before it throws: the recording's cleanup is what makes an export under
+    // way reject, and a recovery that skipped it would leave that export hanging.
+    const steps = [
+      () => this.controller.dispose(),
+      ...this.cleanups.splice(0),
+      () => this.panel.destroy(),
+      () => this.tour.destroy(),
+      () => this.drift.destroy(),
+      () => this.backend.dispose(),
+    ];
+    for (const step of steps) {
+      try {
+        step();
+      } catch (e) {
+        console.warn('[scaleinv-lab] while taking the app down:', e);
+      }
+    }
   }
 }

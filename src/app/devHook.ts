@@ -47,6 +47,8 @@ export interface RecordableApp {
   setClearColor?(c: GPUColorDict): void;
   /** What presentation mode drives: the view's theme, the canvas's fixed drawing size. */
   presentationHooks?(): PresentationHooks;
+  /** True once the device is lost or destroyed (RecordHost.gpuLost). */
+  readonly gpuLost?: boolean;
 }
 
 export function appRecordHost(app: RecordableApp): RecordHost {
@@ -68,6 +70,7 @@ export function appRecordHost(app: RecordableApp): RecordHost {
     },
     figures: FIGURES,
     showFigure: (f) => app.showFigure(f),
+    gpuLost: () => app.gpuLost === true,
   };
 }
 

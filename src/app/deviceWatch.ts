@@ -10,13 +10,21 @@ export interface DeviceWatch {
   onLost: ((reason: string) => void) | null;
   /** Set by dispose(): a later loss is expected and ignored. */
   disposed: boolean;
+  /** Set as soon as the loss is known (or the device is destroyed on purpose), before anything else runs. */
+  lost: boolean;
 }
 
 export function watchDevice(device: GPUDevice, banners: Banners, stop: () => void): DeviceWatch {
-  const watch: DeviceWatch = { onLost: null, disposed: false };
+  const watch: DeviceWatch = { onLost: null, disposed: false, lost: false };
   device.lost.then((info) => {
+    watch.lost = true;
     if (watch.disposed) return;
-    stop();
+    try {
+      stop();
+    } catch (e) {
+      // The loss must still reach onLost, which recovers (and makes an export under way reject).
+      console.warn('[gpu] stopping after the device loss:', e);
+    }
     const reason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
     if (watch.onLost) watch.onLost(reason);
     else banners.show('gpu', 'error', ['The GPU device was lost; reload the page.', reason]);

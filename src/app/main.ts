@@ -90,7 +90,11 @@ class RecoveringHost implements AppHost {
 
   private watch(app: App): void {
     app.onDeviceLost = (reason) => {
-      this.snapshot = app.snapshot() ?? this.snapshot;
+      try {
+        this.snapshot = app.snapshot() ?? this.snapshot;
+      } catch (e) {
+        console.warn('[scaleinv-lab] no snapshot of the lost app; restoring the last one:', e);
+      }
       this.app = null;
       app.dispose();
       this.banners.show('gpu', 'warning', [`The GPU device was lost (${reason}).`, 'Recovering…']);

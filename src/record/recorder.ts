@@ -16,6 +16,7 @@ import { recordRealtime } from './realtime';
 import { compositorOptions, createSink } from './sinks';
 import {
   abortError,
+  GPU_LOST_DURING_RECORDING,
   type RecordHost,
   type RecordOptions,
   type RecordResult,
@@ -126,6 +127,12 @@ export class Recorder {
       const where = seg.figure ? `figure ${si + 1}/${segments.length} (${seg.figure.id}) · ` : '';
       return `${where}frame ${i}/${total}`;
     };
+    // A lost device stops the export before its frames are touched again (RecordHost.gpuLost), with the
+    // app's reason once it has one.
+    const stopIfLost = () => {
+      if (ac.signal.aborted || host.gpuLost?.())
+        throw abortError(this.cancelReason ?? GPU_LOST_DURING_RECORDING);
+    };
     const drawFrame = async (i: number) => {
       const [seg, k] = at[i];
       if (seg.figure && k === 0) {
@@ -134,7 +141,10 @@ export class Recorder {
       } else if (i > 0) {
         await this.advance(spf);
       }
-      comp.draw(await host.renderFrame(width, height, look), seg.caption, captionStyle);
+      stopIfLost();
+      const frame = await host.renderFrame(width, height, look);
+      stopIfLost();
+      comp.draw(frame, seg.caption, captionStyle);
     };
     this.active = ac;
     // Every await below races this: after a device loss the GPU work it waits for may never settle, and
@@ -180,6 +190,7 @@ export class Recorder {
         for (let i = 0; i < total; i++) {
           if (ac.signal.aborted) throw abortError(this.cancelReason);
           await orAbort(drawFrame(i));
+          stopIfLost();
           await orAbort(writer.add());
           clock.tick(i + 1, label(i + 1));
         }

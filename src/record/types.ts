@@ -37,6 +37,11 @@ export interface RecordHost {
   theme?(): 'dark' | 'light';
   /** The tour's caption on show, or null. */
   caption(): string | null;
+  /**
+   * True from the moment the GPU device is lost or destroyed. The export then stops before it touches a
+   * frame again: drawing a WebGPU canvas whose device is gone into the 2-D compositor can block the page.
+   */
+  gpuLost?(): boolean;
   figures: readonly Figure[];
   /** Loads a figure (config, view, camera); may start playing: the recorder pauses again. */
   showFigure(f: Figure): Promise<void>;
@@ -101,6 +106,10 @@ export interface RecordResult {
   exportFps: number;
   note?: string;
 }
+
+/** Why an export stopped when the GPU device was lost under it. */
+export const GPU_LOST_DURING_RECORDING =
+  'the GPU device was lost during the recording; the playground recovers on its own: record again once it has';
 
 export function abortError(reason = 'the recording was cancelled'): DOMException {
   return new DOMException(reason, 'AbortError');

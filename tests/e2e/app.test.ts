@@ -3,36 +3,22 @@
  * with `vite preview`, drives the page through window.lab. Screenshots go to test-artifacts/.
  * Without Chromium the file fails in CI (process.env.CI) and is skipped loudly elsewhere.
  */
-import { type ChildProcess, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ExperimentConfig } from '../../src/core/config/types';
 import { validateConfig } from '../../src/core/config/validate';
 import type { SampleSummary } from '../../src/core/run/summary';
 import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
 import type { RunStats } from '../../src/playground/stats';
-import {
-  ARTIFACTS,
-  BASE_URL,
-  buildApp,
-  e2eAvailable,
-  hashFor,
-  launchBrowser,
-  startPreview,
-  stopPreview,
-} from './harness';
+import { ARTIFACTS, e2eAvailable, hashFor, saveBase64, useE2eApp } from './harness';
+import { screenshotStats } from './pixels';
 
 const available = e2eAvailable();
 
-interface Opened {
-  page: Page;
-  errors: string[];
-}
-
-/** Pixel statistics of a PNG, decoded in the page (no image library on the Node side). */
 /**
  * Luminance variance a rendered figure must exceed: a blank or one-colour canvas measures under 5 (a figure
  * whose camera missed its path measured 2.1), a heatmap with paths 100–1100; the dark theme's dimmed
@@ -40,41 +26,7 @@ interface Opened {
  */
 const MIN_VARIANCE = 25;
 
-async function pngStats(
-  page: Page,
-  fromLab: boolean,
-): Promise<{ w: number; h: number; variance: number; png: string }> {
-  return page.evaluate(async (useLab) => {
-    const blob = useLab
-      ? await window.lab!.screenshot()
-      : await new Promise<Blob>((r) =>
-          (document.getElementById('view') as HTMLCanvasElement).toBlob((b) => r(b!)),
-        );
-    const bmp = await createImageBitmap(blob);
-    const c = new OffscreenCanvas(bmp.width, bmp.height);
-    const g = c.getContext('2d')!;
-    g.drawImage(bmp, 0, 0);
-    const px = g.getImageData(0, 0, bmp.width, bmp.height).data;
-    let sum = 0;
-    let sq = 0;
-    const n = px.length / 4;
-    for (let i = 0; i < px.length; i += 4) {
-      const l = 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2];
-      sum += l;
-      sq += l * l;
-    }
-    const mean = sum / n;
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let bin = '';
-    for (let i = 0; i < bytes.length; i += 0x8000)
-      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return { w: bmp.width, h: bmp.height, variance: sq / n - mean * mean, png: btoa(bin) };
-  }, fromLab);
-}
-
-function save(name: string, base64: string): void {
-  writeFileSync(join(ARTIFACTS, name), Buffer.from(base64, 'base64'));
-}
+const save = (name: string, base64: string) => saveBase64(ARTIFACTS, name, base64);
 
 /** The CLI's summary of `config` run on the GPU in f32 (Dawn in Node): the reference for lab.stats(). */
 function cliRun(config: ExperimentConfig): { summary: SampleSummary[] } {
@@ -99,32 +51,9 @@ function comparable(s: SampleSummary | RunStats) {
 }
 
 describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    buildApp();
-    server = await startPreview();
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopPreview(server);
-  });
-
-  async function open(hash = '', init?: () => void): Promise<Opened> {
-    const page = await browser!.newPage({ viewport: { width: 1024, height: 640 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    if (init) await page.addInitScript(init);
-    await page.goto(BASE_URL + hash);
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-    return { page, errors };
-  }
+  // The default build folder (dist/) and port.
+  const app = useE2eApp({ timeout: 120_000 });
+  const open = (hash = '', init?: () => void) => app.open(hash, { init });
 
   /** Pauses the page's run and restarts it from step 0 with `patch` merged into its config. */
   async function pausedWith(page: Page, patch: Partial<ExperimentConfig>): Promise<void> {
@@ -145,7 +74,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
       await window.lab!.setConfig(window.lab!.getConfig());
       await window.lab!.step(300);
     });
-    const shot = await pngStats(page, true);
+    const shot = await screenshotStats(page);
     save('e2e-canvas.png', shot.png);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-page.png') });
     expect(shot.w).toBeGreaterThan(100);
@@ -285,7 +214,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
         lab.pause();
         await lab.step(200);
       }, id);
-      const shot = await pngStats(page, true);
+      const shot = await screenshotStats(page);
       save(`e2e-figure-${id}.png`, shot.png);
       if (!(shot.variance > MIN_VARIANCE)) lows.push(`${id}: ${shot.variance.toFixed(1)}`);
       expect(await page.locator('.banner-error').count(), `error banner after figure ${id}`).toBe(0);
@@ -296,7 +225,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
         await window.lab!.loadPreset(p);
         await window.lab!.step(100);
       }, name);
-      const shot = await pngStats(page, true);
+      const shot = await screenshotStats(page);
       save(`e2e-preset-${name}.png`, shot.png);
       if (!(shot.variance > MIN_VARIANCE)) lows.push(`${name}: ${shot.variance.toFixed(1)}`);
     }
@@ -346,7 +275,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     ] as const;
     for (const view of combos) {
       await page.evaluate((v) => window.lab!.setView(v as never), view);
-      const shot = await pngStats(page, true);
+      const shot = await screenshotStats(page);
       save(`e2e-view-${view.mode}-${view.colorBy}.png`, shot.png);
       expect(shot.variance, JSON.stringify(view)).toBeGreaterThan(100);
     }
@@ -444,7 +373,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     expect(await page.locator('.banner[data-topic="gpu"]').textContent()).toMatch(
       /resumed at step (120|200)/,
     );
-    const shot = await pngStats(page, true);
+    const shot = await screenshotStats(page);
     save('e2e-after-device-loss.png', shot.png);
     expect(shot.variance).toBeGreaterThan(100);
     // Chromium may log the loss itself; anything else is a failure.
@@ -538,7 +467,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
       await page.setViewportSize({ width: w, height: h });
       await page.waitForTimeout(400);
     }
-    const other = await browser!.newPage(); // another tab in front: rAF is throttled in the hidden one
+    const other = await app.browser().newPage(); // another tab in front: rAF is throttled in the hidden one
     await other.bringToFront();
     await other.waitForTimeout(800);
     await page.bringToFront();
@@ -562,7 +491,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     });
     expect(result.during.step).toBeGreaterThan(0);
     expect(result.during).toEqual(result.fresh);
-    const shot = await pngStats(page, true);
+    const shot = await screenshotStats(page);
     expect(shot.variance).toBeGreaterThan(100);
     expect(errors).toEqual([]);
     await page.close();
@@ -581,7 +510,7 @@ describe.skipIf(!available)('playground in Chromium (WebGPU on SwiftShader)', ()
     expect(config.precision).toBe('f32');
     expect(config.init).toEqual({ ring: { count: 256, radius: 1 } });
     await page.evaluate(() => window.lab!.step(100));
-    const shot = await pngStats(page, true);
+    const shot = await screenshotStats(page);
     save('e2e-bad-hash.png', shot.png);
     expect(shot.variance).toBeGreaterThan(100);
     expect(errors).toEqual([]);

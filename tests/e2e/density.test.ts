@@ -14,23 +14,14 @@
  *   part of the basis of DENSITY_AUTO_COUNT in src/render/density.ts).
  * The PNGs are kept under test-artifacts/density/.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBasins } from '../../src/core/basins';
 import { findPreset } from '../../src/core/presets';
 import type { ViewState } from '../../src/playground/viewState';
-import {
-  ARTIFACTS,
-  baseUrl,
-  buildApp,
-  e2eAvailable,
-  launchBrowser,
-  startPreview,
-  stopPreview,
-} from './harness';
+import { ARTIFACTS, e2eAvailable, saveBase64, useE2eApp, writeReport } from './harness';
 
 const available = e2eAvailable();
 const PORT = 4293;
@@ -61,20 +52,8 @@ async function shots(page: Page, mode: ViewState['mode']): Promise<Shots> {
         setView(v: Partial<ViewState>): void;
         perf(): { adapter: string };
       };
-      const decode = async (blob: Blob) => {
-        const bmp = await createImageBitmap(blob);
-        const c = new OffscreenCanvas(bmp.width, bmp.height);
-        const g = c.getContext('2d')!;
-        g.drawImage(bmp, 0, 0);
-        return g.getImageData(0, 0, bmp.width, bmp.height).data;
-      };
-      const b64 = async (blob: Blob) => {
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        let bin = '';
-        for (let i = 0; i < bytes.length; i += 0x8000)
-          bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(bin);
-      };
+      const { b64, delta } = window.__e2e;
+      const decode = async (blob: Blob) => (await window.__e2e.decode(blob)).data;
       const runs = { weightDecay: true, projected: true, exponential: false };
       const none = { weightDecay: false, projected: false, exponential: false };
       const camera = mode === 'plane' ? { center: [0, 0] as [number, number], halfHeight } : null;
@@ -109,12 +88,7 @@ async function shots(page: Page, mode: ViewState['mode']): Promise<Shots> {
         const lum: [number, number][] = [];
         for (let p = 0; p < w * h; p++) {
           const i = 4 * p;
-          const d = Math.max(
-            Math.abs(px[i] - bg[i]),
-            Math.abs(px[i + 1] - bg[i + 1]),
-            Math.abs(px[i + 2] - bg[i + 2]),
-          );
-          if (d > 8) {
+          if (delta(px, bg, i) > 8) {
             changed++;
             if (name === 'density') lum.push([px[i] + px[i + 1] + px[i + 2], p]);
           }
@@ -133,9 +107,7 @@ async function shots(page: Page, mode: ViewState['mode']): Promise<Shots> {
   );
 }
 
-function save(name: string, base64: string): void {
-  writeFileSync(join(DIR, name), Buffer.from(base64, 'base64'));
-}
+const save = (name: string, base64: string) => saveBase64(DIR, name, base64);
 
 /** Smallest angular distance between a and b. */
 function angleGap(a: number, b: number): number {
@@ -144,32 +116,17 @@ function angleGap(a: number, b: number): number {
 }
 
 describe.skipIf(!available)('density view (Chromium WebGPU on SwiftShader)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  const app = useE2eApp({ outDir: OUT_DIR, port: PORT });
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   const report: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(DIR, { recursive: true });
-    buildApp({ outDir: OUT_DIR });
-    server = await startPreview(30_000, { outDir: OUT_DIR, port: PORT });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1024, height: 640 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(baseUrl(PORT));
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-  }, 180_000);
-
-  afterAll(async () => {
-    writeFileSync(join(DIR, 'report.txt'), `${report.join('\n')}\n`);
-    console.log(report.join('\n'));
-    await browser?.close();
-    stopPreview(server);
+    ({ page, errors } = await app.open());
   });
+
+  afterAll(() => writeReport(DIR, report));
 
   it('1,048,576 starts after 20 steps: the density covers a large area, the paths little; plane and polar', async () => {
     const seconds = await page.evaluate(async (count) => {
@@ -231,20 +188,7 @@ describe.skipIf(!available)('density view (Chromium WebGPU on SwiftShader)', () 
         setView(v: Partial<ViewState>): void;
         step(n: number): Promise<void>;
       };
-      const decode = async (blob: Blob) => {
-        const bmp = await createImageBitmap(blob);
-        const c = new OffscreenCanvas(bmp.width, bmp.height);
-        const g = c.getContext('2d')!;
-        g.drawImage(bmp, 0, 0);
-        return { data: g.getImageData(0, 0, bmp.width, bmp.height).data, w: bmp.width, h: bmp.height };
-      };
-      const b64 = async (blob: Blob) => {
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        let bin = '';
-        for (let i = 0; i < bytes.length; i += 0x8000)
-          bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(bin);
-      };
+      const { decode, b64, changed } = window.__e2e;
       const frame = () => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
       lab.setView({
         mode: 'plane',
@@ -270,17 +214,12 @@ describe.skipIf(!available)('density view (Chromium WebGPU on SwiftShader)', () 
       const [bg, start, trail, dense] = await Promise.all(
         [bgBlob, denseBlob, trailBlob, endBlob].map(decode),
       );
-      const cover = (x: typeof bg) => {
-        let n = 0;
-        for (let i = 0; i < x.data.length; i += 4)
-          if (Math.max(...[0, 1, 2].map((c) => Math.abs(x.data[i + c] - bg.data[i + c]))) > 8) n++;
-        return n / (x.w * x.h);
-      };
+      const cover = (x: ImageData) => changed(x.data, bg.data, 8) / (x.width * x.height);
       return {
         start: cover(start),
         dense: cover(dense),
         trail: cover(trail),
-        size: `${bg.w}×${bg.h}`,
+        size: `${bg.width}×${bg.height}`,
         png: { dense: await b64(denseBlob), trail: await b64(trailBlob) },
       };
     });

@@ -8,114 +8,29 @@
  * Bad options are rejected with messages naming them, and the export's lineWidth leaves the view alone.
  * Builds and serves its own copy (own port). Files go to test-artifacts/.
  */
-import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingLab } from '../../src/app/devHook';
 import type { WebGpuLab as LabApi } from '../../src/app/labApi';
 import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
-import {
-  ARTIFACTS,
-  baseUrl,
-  buildApp,
-  e2eAvailable,
-  launchBrowser,
-  startPreview,
-  stopPreview,
-} from './harness';
+import { ARTIFACTS, e2eAvailable, saveBase64, useE2eApp } from './harness';
+import { needsFfmpeg, openRecorder, probe, rawFrames, recordFile } from './media';
 
 const OUT_DIR = join(tmpdir(), 'scaleinv-lab-e2e-exports');
 const PORT = 4219;
 
-function hasTool(name: string): boolean {
-  return spawnSync(name, ['-version'], { stdio: 'ignore' }).status === 0;
-}
-
-const available = e2eAvailable({
-  ok: hasTool('ffprobe') && hasTool('ffmpeg'),
-  why: 'exports.test.ts needs ffmpeg/ffprobe (apt-get install ffmpeg)',
-});
+const available = e2eAvailable(needsFfmpeg('exports.test.ts'));
 
 type Lab = LabApi & RecordingLab;
 
 /** Few trajectories (paths drawn fully opaque), a weight-decay run only: path pixels are clear-cut. */
 const CONFIG = { ...structuredClone(PLAYGROUND_DEFAULTS), init: { ring: { count: 16, radius: 1 } } };
 
-interface Exported {
-  base64: string;
-  type: string;
-  mode: string;
-  codec: string;
-  frames: number;
-  wallMs: number;
-  bytes: number;
-}
-
-/** Resets to step 0, exports with lab.recordVideo, returns the file (base64) and how it was made. */
-function exportFile(page: Page, o: Record<string, unknown>): Promise<Exported> {
-  return page.evaluate(async (o) => {
-    const lab = window.lab as Lab;
-    lab.pause();
-    await lab.reset();
-    const t0 = performance.now();
-    const r = await lab.recordVideo({
-      stepsPerFrame: 10,
-      ...(o as { seconds: number; fps: number; width: number; height: number }),
-    });
-    const wallMs = performance.now() - t0;
-    const bytes = new Uint8Array(await r.blob.arrayBuffer());
-    let bin = '';
-    for (let i = 0; i < bytes.length; i += 0x8000)
-      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return {
-      base64: btoa(bin),
-      type: r.blob.type,
-      mode: r.mode,
-      codec: r.codec,
-      frames: r.frames,
-      wallMs,
-      bytes: bytes.length,
-    };
-  }, o);
-}
-
-function save(name: string, base64: string): string {
-  const file = join(ARTIFACTS, name);
-  writeFileSync(file, Buffer.from(base64, 'base64'));
-  return file;
-}
-
-function probe(file: string): {
-  codec: string;
-  width: number;
-  height: number;
-  frames: number;
-  alphaMode?: string;
-} {
-  const out = execFileSync(
-    'ffprobe',
-    [
-      '-v',
-      'error',
-      '-count_frames',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=codec_name,width,height,nb_read_frames:stream_tags=alpha_mode',
-      '-of',
-      'json',
-      file,
-    ],
-    { encoding: 'utf8' },
-  );
-  const s = JSON.parse(out).streams[0];
-  const p = { codec: s.codec_name, width: s.width, height: s.height, frames: Number(s.nb_read_frames) };
-  return s.tags?.alpha_mode ? { ...p, alphaMode: s.tags.alpha_mode } : p;
-}
+const save = (name: string, base64: string) => saveBase64(ARTIFACTS, name, base64);
 
 /** The pixel format ffmpeg decodes a video's first stream to with `decoder` (libvpx-vp9 keeps the alpha). */
 function decodedPixelFormat(file: string, decoder: string): string {
@@ -141,29 +56,6 @@ function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
   return out;
 }
 
-/** Decodes an image or video to RGBA frames with ffmpeg (`decoder` before -i, e.g. libvpx-vp9 for alpha). */
-function rgba(file: string, w: number, h: number, decoder?: string): Buffer[] {
-  const raw = execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      ...(decoder ? ['-c:v', decoder] : []),
-      '-i',
-      file,
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'rgba',
-      '-',
-    ],
-    { maxBuffer: 1 << 30 },
-  );
-  const size = w * h * 4;
-  expect(raw.length % size).toBe(0);
-  return Array.from({ length: raw.length / size }, (_, i) => raw.subarray(i * size, (i + 1) * size));
-}
-
 /** Width and height from a PNG's IHDR. */
 function pngSize(png: Uint8Array): [number, number] {
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -173,48 +65,24 @@ function pngSize(png: Uint8Array): [number, number] {
 }
 
 describe.skipIf(!available)('export formats in Chromium (WebGPU on SwiftShader)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  const app = useE2eApp({ outDir: OUT_DIR, port: PORT });
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    buildApp({ outDir: OUT_DIR });
-    server = await startPreview(30_000, { outDir: OUT_DIR, port: PORT });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1024, height: 640 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(baseUrl(PORT));
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-    expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
-    await page.evaluate(async (c) => {
-      window.lab!.pause();
-      await window.lab!.setConfig(c);
-      window.lab!.setView({ runs: { weightDecay: true, projected: false, exponential: false } });
-    }, CONFIG);
-    const support = await page.evaluate(() => (window.lab as Lab).recordingSupport());
-    console.log(`[e2e exports] adapter: ${await page.evaluate(() => window.lab!.perf().adapter)}`);
-    console.log(`[e2e exports] support: ${JSON.stringify(support)}`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopPreview(server);
+    const runs = { weightDecay: true, projected: false, exponential: false };
+    ({ page, errors } = await openRecorder(app, '[e2e exports]', CONFIG, { runs }));
   });
 
   it('GIF: ffprobe counts exactly fps × seconds frames at the size asked', async () => {
-    const small = await exportFile(page, { format: 'gif', seconds: 2, fps: 10, width: 320, height: 180 });
+    const small = await recordFile(page, { format: 'gif', seconds: 2, fps: 10, width: 320, height: 180 });
     const p = probe(save('export-320x180.gif', small.base64));
     // ffprobe's count, not the recorder's: asking for 20 and finding 19 (or 21) fails.
     console.log(`[e2e exports] GIF 320×180: ${JSON.stringify(p)}, ${small.bytes} bytes, ${small.mode}`);
     expect(small.type).toBe('image/gif');
     expect(p).toEqual({ codec: 'gif', width: 320, height: 180, frames: 20 });
 
-    const big = await exportFile(page, { format: 'gif', seconds: 1, fps: 10, width: 640, height: 360 });
+    const big = await recordFile(page, { format: 'gif', seconds: 1, fps: 10, width: 640, height: 360 });
     const q = probe(save('export-640x360.gif', big.base64));
     const fps = (1000 * big.frames) / big.wallMs;
     console.log(
@@ -223,13 +91,13 @@ describe.skipIf(!available)('export formats in Chromium (WebGPU on SwiftShader)'
     );
     expect(q).toEqual({ codec: 'gif', width: 640, height: 360, frames: 10 });
     // The same frames as WebM, for the speed of rendering alone against rendering + GIF encoding.
-    const webm = await exportFile(page, { format: 'webm', seconds: 1, fps: 10, width: 640, height: 360 });
+    const webm = await recordFile(page, { format: 'webm', seconds: 1, fps: 10, width: 640, height: 360 });
     console.log(
       `[e2e exports] WebM 640×360 (same frames): ${webm.bytes} bytes, ` +
         `${((1000 * webm.frames) / webm.wallMs).toFixed(2)} frames/s`,
     );
     // The frames move: the first and last decoded frames differ.
-    const frames = rgba(join(ARTIFACTS, 'export-320x180.gif'), 320, 180);
+    const frames = rawFrames(join(ARTIFACTS, 'export-320x180.gif'), 320, 180);
     expect(frames).toHaveLength(20);
     let changed = 0;
     for (let i = 0; i < frames[0].length; i += 4) if (frames[0][i] !== frames[19][i]) changed++;
@@ -238,7 +106,7 @@ describe.skipIf(!available)('export formats in Chromium (WebGPU on SwiftShader)'
   });
 
   it('PNG zip: exactly fps × seconds PNGs of the size asked, names zero-padded in order', async () => {
-    const z = await exportFile(page, { format: 'png-zip', seconds: 1, fps: 12, width: 320, height: 180 });
+    const z = await recordFile(page, { format: 'png-zip', seconds: 1, fps: 12, width: 320, height: 180 });
     save('export-320x180.zip', z.base64);
     const files = unzipSync(new Uint8Array(Buffer.from(z.base64, 'base64')));
     const names = Object.keys(files).sort();
@@ -261,13 +129,7 @@ describe.skipIf(!available)('export formats in Chromium (WebGPU on SwiftShader)'
         lab.pause();
         await lab.reset();
         await lab.step(300);
-        const b64 = async (b: Blob) => {
-          const bytes = new Uint8Array(await b.arrayBuffer());
-          let bin = '';
-          for (let i = 0; i < bytes.length; i += 0x8000)
-            bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-          return btoa(bin);
-        };
+        const { b64 } = window.__e2e;
         const before = lab.getView();
         const clear = await b64(await lab.snapshot({ width: W, height: H, transparent: true, lineWidth: 8 }));
         const thin = await b64(await lab.snapshot({ width: W, height: H, transparent: true, lineWidth: 2 }));
@@ -303,21 +165,21 @@ describe.skipIf(!available)('export formats in Chromium (WebGPU on SwiftShader)'
       for (let i = 3; i < px.length; i += 4) if (px[i] > 0) c++;
       return c;
     };
-    const [thin] = rgba(save('snapshot-transparent-thin.png', shots.thin), W, H);
+    const [thin] = rawFrames(save('snapshot-transparent-thin.png', shots.thin), W, H);
     // The export's theme is drawn: the light snapshot is brighter on average than the dark one.
     const mean = (px: Buffer) => {
       let sum = 0;
       for (let i = 0; i < px.length; i += 4) sum += px[i] + px[i + 1] + px[i + 2];
       return sum / ((3 * px.length) / 4);
     };
-    const [light] = rgba(save('snapshot-light-320.png', shots.light), 320, 180);
-    const [dark] = rgba(save('snapshot-dark-320.png', shots.dark), 320, 180);
+    const [light] = rawFrames(save('snapshot-light-320.png', shots.light), 320, 180);
+    const [dark] = rawFrames(save('snapshot-dark-320.png', shots.dark), 320, 180);
     console.log(
       `[e2e exports] theme export: mean level light ${mean(light).toFixed(1)}, dark ${mean(dark).toFixed(1)}`,
     );
     expect(mean(light)).toBeGreaterThan(mean(dark) + 40);
-    const [a] = rgba(save('snapshot-transparent.png', shots.clear), W, H);
-    const [b] = rgba(save('snapshot-opaque-no-heatmap.png', shots.opaque), W, H);
+    const [a] = rawFrames(save('snapshot-transparent.png', shots.clear), W, H);
+    const [b] = rawFrames(save('snapshot-opaque-no-heatmap.png', shots.opaque), W, H);
     // The clear colour is the opaque picture's most common pixel.
     const counts = new Map<number, number>();
     for (let i = 0; i < b.length; i += 4) {
@@ -410,7 +272,7 @@ describe.skipIf(!available)('export formats in Chromium (WebGPU on SwiftShader)'
       expect(message).toMatch(/WebCodecs|VP9|getConfiguration/);
       return;
     }
-    const v = await exportFile(page, {
+    const v = await recordFile(page, {
       format: 'webm',
       transparent: true,
       seconds: 1,
@@ -427,7 +289,7 @@ describe.skipIf(!available)('export formats in Chromium (WebGPU on SwiftShader)'
     );
     expect(p).toEqual({ codec: 'vp9', width: 320, height: 180, frames: 10, alphaMode: '1' });
     expect(pixFmt).toBe('yuva420p');
-    const frames = rgba(file, 320, 180, 'libvpx-vp9');
+    const frames = rawFrames(file, 320, 180, { decoder: 'libvpx-vp9' });
     expect(frames).toHaveLength(10);
     const last = frames[9];
     let clear = 0;

@@ -4,12 +4,9 @@
  * Node; with no 3-D API at all the page must show the plain message. Builds its own copy of the app and
  * serves it on its own port (no race with app.test.ts). Screenshots go to test-artifacts/.
  */
-import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { F64 } from '../../src/core/arith';
 import { resolveLoss } from '../../src/core/config/resolve';
 import type { ExperimentConfig } from '../../src/core/config/types';
@@ -22,16 +19,8 @@ import { toExponential } from '../../src/core/schedule';
 import { capPoints, FALLBACK_MAX_TRAJECTORIES } from '../../src/fallback/cpuBatch';
 import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
 import type { RunStats } from '../../src/playground/stats';
-import {
-  ARTIFACTS,
-  baseUrl,
-  buildApp,
-  e2eAvailable,
-  hashFor,
-  launchBrowser,
-  startPreview,
-  stopPreview,
-} from './harness';
+import { ARTIFACTS, e2eAvailable, hashFor, saveBase64, useE2eApp } from './harness';
+import { screenshotStats } from './pixels';
 
 const OUT_DIR = join(tmpdir(), 'scaleinv-lab-e2e-fallback');
 const PORT = 4183;
@@ -60,62 +49,11 @@ function reference(c: ExperimentConfig, steps: number): RunStats {
   };
 }
 
-/** Luminance variance of lab.screenshot() (decoded in the page) and the PNG as base64. */
-async function labShot(page: Page): Promise<{ w: number; h: number; variance: number; png: string }> {
-  return page.evaluate(async () => {
-    const blob = await window.lab!.screenshot();
-    const bmp = await createImageBitmap(blob);
-    const g = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
-    g.drawImage(bmp, 0, 0);
-    const px = g.getImageData(0, 0, bmp.width, bmp.height).data;
-    let sum = 0;
-    let sq = 0;
-    for (let i = 0; i < px.length; i += 4) {
-      const l = 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2];
-      sum += l;
-      sq += l * l;
-    }
-    const n = px.length / 4;
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let bin = '';
-    for (let i = 0; i < bytes.length; i += 0x8000)
-      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return { w: bmp.width, h: bmp.height, variance: sq / n - (sum / n) ** 2, png: btoa(bin) };
-  });
-}
-
 describe.skipIf(!available)('playground in Chromium without WebGPU', () => {
-  let server: ChildProcess | undefined;
-  let webgl2: Browser | undefined;
-  let none: Browser | undefined;
-
-  beforeAll(async () => {
-    buildApp({ outDir: OUT_DIR });
-    server = await startPreview(30_000, { outDir: OUT_DIR, port: PORT });
-    webgl2 = await launchBrowser('webgl2');
-    none = await launchBrowser('none');
-  }, 180_000);
-
-  afterAll(async () => {
-    await webgl2?.close();
-    await none?.close();
-    stopPreview(server);
-  });
-
-  async function open(browser: Browser, hash = ''): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1024, height: 640 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(baseUrl(PORT) + hash);
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-    return { page, errors };
-  }
+  const app = useE2eApp({ outDir: OUT_DIR, port: PORT, setups: ['webgl2', 'none'] });
 
   it('WebGL2 only: the CPU fallback draws, with its banner, and plays', async () => {
-    const { page, errors } = await open(webgl2!);
+    const { page, errors } = await app.open();
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('fallback');
     const banner = (await page.locator('.banner[data-topic="gpu"]').textContent()) ?? '';
     expect(banner).toContain(
@@ -162,8 +100,8 @@ describe.skipIf(!available)('playground in Chromium without WebGPU', () => {
       return performance.now() - t0;
     });
     console.log(`[e2e fallback] lab.step(300) × 2048 trajectories: ${stepMs.toFixed(0)} ms`);
-    const shot = await labShot(page);
-    writeFileSync(join(ARTIFACTS, 'e2e-fallback-canvas.png'), Buffer.from(shot.png, 'base64'));
+    const shot = await screenshotStats(page);
+    saveBase64(ARTIFACTS, 'e2e-fallback-canvas.png', shot.png);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-fallback-page.png') });
     expect(shot.w).toBeGreaterThan(100);
     expect(shot.variance).toBeGreaterThan(100);
@@ -195,7 +133,7 @@ describe.skipIf(!available)('playground in Chromium without WebGPU', () => {
 
   for (const [name, config, how] of configs) {
     it(`lab.step(100) then lab.stats() equals the f64 CPU reference: ${name}`, async () => {
-      const { page, errors } = await open(webgl2!, hashFor(config));
+      const { page, errors } = await app.open(hashFor(config));
       const stats = await page.evaluate(async (c) => {
         const l = window.lab!;
         l.pause();
@@ -224,7 +162,7 @@ describe.skipIf(!available)('playground in Chromium without WebGPU', () => {
   }
 
   it('no WebGL either: a plain message, and lab says it is unavailable', async () => {
-    const { page, errors } = await open(none!);
+    const { page, errors } = await app.open('', { setup: 'none' });
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('no-webgl');
     const text = (await page.locator('#plain-message').textContent()) ?? '';
     expect(text).toContain('Neither WebGPU nor WebGL2 is available');

@@ -2,14 +2,16 @@
  * End-to-end harness: builds the app, serves it with `vite preview`, and launches Debian's Chromium with
  * the flags that give WebGPU on SwiftShader (/work/shared/ENVIRONMENT.md). Never downloads a browser.
  * Other browser setups for the fallbacks: `launchBrowser('webgl2')` (no WebGPU, WebGL2 on SwiftShader)
- * and `launchBrowser('none')` (neither). A test file may build and serve its own copy (outDir, port) so
- * that it does not race another file's build.
+ * and `launchBrowser('none')` (neither). A test file calls `useE2eApp({ outDir, port })` to build and serve
+ * its own copy (so that it does not race another file's build) and opens pages with `app.open()`.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { installPagePixels } from './pixels';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = resolve(ROOT, 'test-artifacts');
@@ -162,4 +164,112 @@ function browserEnv(): Record<string, string> {
 /** `#c=` hash for a config object (or any JSON value). */
 export function hashFor(config: unknown): string {
   return `#c=${encodeURIComponent(JSON.stringify(config))}`;
+}
+
+/** Writes a base64 file (a PNG or video carried out of the page) to dir/name; returns its path. */
+export function saveBase64(dir: string, name: string, base64: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, Buffer.from(base64, 'base64'));
+  return file;
+}
+
+/** Writes a file's report lines to dir/report.txt and prints them. */
+export function writeReport(dir: string, lines: string[]): void {
+  writeFileSync(join(dir, 'report.txt'), `${lines.join('\n')}\n`);
+  console.log(lines.join('\n'));
+}
+
+export interface OpenOptions {
+  /** Default 1024×640. */
+  viewport?: { width: number; height: number };
+  /** Which of the app's browsers (default: the first launched). */
+  setup?: BrowserSetup;
+  acceptDownloads?: boolean;
+  /** Runs in the page before the app's scripts (page.addInitScript). */
+  init?: () => void;
+  /** Whether console.error messages count as errors besides uncaught exceptions (default true). */
+  consoleErrors?: boolean;
+  /** The body's data-state the page must reach once it has left 'loading' (checked with expect). */
+  state?: string;
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** The page's errors, collected from the start: a test expects none. */
+  errors: string[];
+}
+
+export interface E2eAppOptions extends Omit<ServeOptions, 'outDir'> {
+  /** Build output folder; a function is called when the app is built (e.g. a fresh mkdtemp). */
+  outDir?: string | (() => string);
+  /** Browsers to launch (default: WebGPU only); `open` uses the first unless told. */
+  setups?: BrowserSetup[];
+  /** Defaults for every `open`. */
+  page?: OpenOptions;
+}
+
+/**
+ * A built and served copy of the app with its browsers. `useE2eApp` starts it before a file's tests and
+ * stops it after them; `open` gives a page that has loaded the app.
+ */
+export class E2eApp {
+  readonly url: string;
+  private server: ChildProcess | undefined;
+  private readonly browsers = new Map<BrowserSetup, Browser>();
+
+  constructor(private readonly options: E2eAppOptions = {}) {
+    this.url = baseUrl(options.port);
+  }
+
+  async start(): Promise<void> {
+    const { outDir: out, port } = this.options;
+    const outDir = typeof out === 'function' ? out() : out;
+    buildApp({ outDir });
+    this.server = await startPreview(30_000, { outDir, port });
+    for (const setup of this.options.setups ?? ['webgpu'])
+      this.browsers.set(setup, await launchBrowser(setup));
+  }
+
+  browser(setup?: BrowserSetup): Browser {
+    const browser = setup ? this.browsers.get(setup) : this.browsers.values().next().value;
+    if (!browser) throw new Error(`[e2e] no browser launched${setup ? ` for ${setup}` : ''}`);
+    return browser;
+  }
+
+  /** A new page at url + `path` (a hash or query), with the pixel helpers installed (pixels.ts). */
+  async open(path = '', options: OpenOptions = {}): Promise<OpenedPage> {
+    const o = { ...this.options.page, ...options };
+    const page = await this.browser(o.setup).newPage({
+      viewport: o.viewport ?? { width: 1024, height: 640 },
+      ...(o.acceptDownloads ? { acceptDownloads: true } : {}),
+    });
+    const errors: string[] = [];
+    if (o.consoleErrors ?? true)
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(installPagePixels);
+    if (o.init) await page.addInitScript(o.init);
+    await page.goto(this.url + path);
+    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
+    if (o.state) expect(await page.evaluate(() => document.body.dataset.state)).toBe(o.state);
+    return { page, errors };
+  }
+
+  async close(): Promise<void> {
+    try {
+      for (const browser of this.browsers.values()) await browser.close();
+    } finally {
+      stopPreview(this.server);
+    }
+  }
+}
+
+/** An E2eApp started in beforeAll (build, serve, launch: `timeout` ms at most) and closed in afterAll. */
+export function useE2eApp(options: E2eAppOptions & { timeout?: number } = {}): E2eApp {
+  const app = new E2eApp(options);
+  beforeAll(() => app.start(), options.timeout ?? 180_000);
+  afterAll(() => app.close());
+  return app;
 }

@@ -7,21 +7,12 @@
  * apart, and embed mode (?embed) shows the canvas alone with wheel zoom working.
  * Screenshots: test-artifacts/layout/.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ARTIFACTS,
-  baseUrl,
-  buildApp,
-  e2eAvailable,
-  launchBrowser,
-  startPreview,
-  stopPreview,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, e2eAvailable, type OpenedPage, useE2eApp } from './harness';
 
 const available = e2eAvailable();
 const PORT = 4187;
@@ -95,30 +86,21 @@ const fmt = (b: Box) =>
   `${b.name} [${b.x0.toFixed(0)}, ${b.y0.toFixed(0)}]–[${b.x1.toFixed(0)}, ${b.y1.toFixed(0)}]`;
 
 describe.skipIf(!available)('layout in Chromium (WebGPU on SwiftShader)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
-  const url = baseUrl(PORT);
+  const app = useE2eApp({ outDir: () => mkdtempSync(join(tmpdir(), 'scaleinv-layout-')), port: PORT });
+  const url = app.url;
 
-  beforeAll(async () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'scaleinv-layout-'));
-    buildApp({ outDir });
-    server = await startPreview(30_000, { outDir, port: PORT });
-    browser = await launchBrowser();
+  beforeAll(() => {
     mkdirSync(OUT, { recursive: true });
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopPreview(server);
   });
 
-  async function open(width: number, height: number, path = ''): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser!.newPage({ viewport: { width, height } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url + path);
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-    expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+  async function open(width: number, height: number, path = ''): Promise<OpenedPage> {
+    // Uncaught exceptions only (console errors are not checked here).
+    const opened = await app.open(path, {
+      viewport: { width, height },
+      consoleErrors: false,
+      state: 'ready',
+    });
+    const { page } = opened;
     // A small, paused run: the layout is what is looked at (SwiftShader draws 4K on the CPU).
     await page.evaluate(async () => {
       const lab = window.lab!;
@@ -126,7 +108,7 @@ describe.skipIf(!available)('layout in Chromium (WebGPU on SwiftShader)', () => 
       await lab.setConfig({ ...lab.getConfig(), init: { ring: { count: 256, radius: 1 } } });
       await lab.step(100);
     });
-    return { page, errors };
+    return opened;
   }
 
   /** Drift panel open, Precision tab open, tour started by a click on the GUI's button. */

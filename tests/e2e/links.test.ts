@@ -5,16 +5,15 @@
  * and lab.setView write the short form back into location.hash (not `#c=<JSON>`), keeping `embed=1`.
  * Builds its own copy of the app on its own port.
  */
-import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ExperimentConfig } from '../../src/core/config/types';
 import { findFigure } from '../../src/playground/figures';
 import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
 import { DEFAULT_VIEW, type ViewState } from '../../src/playground/viewState';
-import { baseUrl, buildApp, e2eAvailable, launchBrowser, startPreview, stopPreview } from './harness';
+import { e2eAvailable, useE2eApp } from './harness';
 
 const OUT_DIR = join(tmpdir(), 'scaleinv-lab-e2e-links');
 const PORT = 4203;
@@ -24,31 +23,7 @@ const available = e2eAvailable();
 const HASH_WRITTEN_MS = 700;
 
 describe.skipIf(!available)('readable links in Chromium (WebGPU on SwiftShader)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    buildApp({ outDir: OUT_DIR });
-    server = await startPreview(30_000, { outDir: OUT_DIR, port: PORT });
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopPreview(server);
-  });
-
-  async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser!.newPage({ viewport: { width: 1024, height: 640 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(baseUrl(PORT) + hash);
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-    return { page, errors };
-  }
+  const app = useE2eApp({ outDir: OUT_DIR, port: PORT });
 
   const urlBanner = (page: Page) => page.locator('.banner[data-topic="url"]');
   const state = (page: Page) =>
@@ -62,7 +37,7 @@ describe.skipIf(!available)('readable links in Chromium (WebGPU on SwiftShader)'
     const hash =
       '#figure=projected&loss=rugged&lr=0.05&wd=0.05&momentum=0.9&init=ring:256&steps=800&precision=df64' +
       '&view=sideBySide&color=basin&runs=wd,exp&theme=light&lineWidth=4&camera=0.1,-0.2,1.3';
-    const { page, errors } = await open(hash);
+    const { page, errors } = await app.open(hash);
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
     expect(await urlBanner(page).count()).toBe(0);
     const f = findFigure('projected')!;
@@ -106,7 +81,7 @@ describe.skipIf(!available)('readable links in Chromium (WebGPU on SwiftShader)'
   }, 120_000);
 
   it('unknown keys and bad values are named in the banner, and the good keys still apply', async () => {
-    const { page, errors } = await open('#lrr=0.3&steps=1234&momentun=0.5&view=polar&lr=abc&theme=light');
+    const { page, errors } = await app.open('#lrr=0.3&steps=1234&momentun=0.5&view=polar&lr=abc&theme=light');
     expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
     const banner = (await urlBanner(page).textContent()) ?? '';
     console.log(`[e2e links] banner: ${banner}`);
@@ -121,7 +96,7 @@ describe.skipIf(!available)('readable links in Chromium (WebGPU on SwiftShader)'
   }, 60_000);
 
   it('lab.setConfig and lab.setView write the short form into location.hash, keeping embed=1', async () => {
-    const { page, errors } = await open('#embed=1');
+    const { page, errors } = await app.open('#embed=1');
     expect(await urlBanner(page).count()).toBe(0);
     const hash = await page.evaluate(async (wait) => {
       const lab = window.lab!;

@@ -8,22 +8,13 @@
  * - the frame time with 4,096 and 16,384 trajectories (the method of app.test.ts), printed.
  * The PNGs are kept under test-artifacts/pictures/.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentConfig } from '../../src/core/config/types';
 import type { ViewState } from '../../src/playground/viewState';
-import {
-  ARTIFACTS,
-  baseUrl,
-  buildApp,
-  e2eAvailable,
-  launchBrowser,
-  startPreview,
-  stopPreview,
-} from './harness';
+import { ARTIFACTS, e2eAvailable, saveBase64, useE2eApp, writeReport } from './harness';
 
 const available = e2eAvailable();
 const PORT = 4291;
@@ -53,20 +44,8 @@ async function pathDiff(page: Page, column: number): Promise<Diff> {
         setView(v: Partial<ViewState>): void;
         perf(): { adapter: string };
       };
-      const decode = async (blob: Blob) => {
-        const bmp = await createImageBitmap(blob);
-        const c = new OffscreenCanvas(bmp.width, bmp.height);
-        const g = c.getContext('2d')!;
-        g.drawImage(bmp, 0, 0);
-        return g.getImageData(0, 0, bmp.width, bmp.height).data;
-      };
-      const b64 = async (blob: Blob) => {
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        let bin = '';
-        for (let i = 0; i < bytes.length; i += 0x8000)
-          bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(bin);
-      };
+      const { b64, delta } = window.__e2e;
+      const decode = async (blob: Blob) => (await window.__e2e.decode(blob)).data;
       const runs = lab.getView().runs;
       const onBlob = await lab.snapshot({ width: w, height: h });
       lab.setView({ runs: { weightDecay: false, projected: false, exponential: false } });
@@ -78,11 +57,7 @@ async function pathDiff(page: Page, column: number): Promise<Diff> {
       const profile = new Array<number>(h).fill(0);
       for (let p = 0; p < w * h; p++) {
         const i = 4 * p;
-        const d = Math.max(
-          Math.abs(on[i] - off[i]),
-          Math.abs(on[i + 1] - off[i + 1]),
-          Math.abs(on[i + 2] - off[i + 2]),
-        );
+        const d = delta(on, off, i);
         if (d > 8) changed++;
         if (p % w === column) profile[Math.floor(p / w)] = d;
       }
@@ -118,40 +93,17 @@ function strokeWidth(profile: number[], full?: number): { width: number; center:
   return { width, center: (lo + hi) / 2, peak };
 }
 
-function save(name: string, base64: string): void {
-  writeFileSync(join(PICTURES, name), Buffer.from(base64, 'base64'));
-}
+const save = (name: string, base64: string) => saveBase64(PICTURES, name, base64);
 
 describe.skipIf(!available)('paths as pictures (1080p snapshots, Chromium WebGPU on SwiftShader)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  const app = useE2eApp({ outDir: OUT_DIR, port: PORT });
   const report: string[] = [];
 
-  beforeAll(async () => {
+  beforeAll(() => {
     mkdirSync(PICTURES, { recursive: true });
-    buildApp({ outDir: OUT_DIR });
-    server = await startPreview(30_000, { outDir: OUT_DIR, port: PORT });
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    writeFileSync(join(PICTURES, 'report.txt'), `${report.join('\n')}\n`);
-    console.log(report.join('\n'));
-    await browser?.close();
-    stopPreview(server);
   });
 
-  async function open(): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser!.newPage({ viewport: { width: 1024, height: 640 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(baseUrl(PORT));
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-    return { page, errors };
-  }
+  afterAll(() => writeReport(PICTURES, report));
 
   /** Restarts from step 0 with `config`, sets `view` and runs `steps` steps, paused. */
   async function runPaused(
@@ -173,7 +125,7 @@ describe.skipIf(!available)('paths as pictures (1080p snapshots, Chromium WebGPU
   }
 
   it('the projected figure and four seed-wells paths change a share of a 1080p picture that fits their width', async () => {
-    const { page, errors } = await open();
+    const { page, errors } = await app.open();
     // The projected figure at its end (step 1000), paused.
     await page.evaluate(async () => {
       const lab = window.lab!;
@@ -220,7 +172,7 @@ describe.skipIf(!available)('paths as pictures (1080p snapshots, Chromium WebGPU
   }, 240_000);
 
   it('a straight path is lineWidth px wide at 1080p (±1 px), thinner at lineWidth 1, wider at 8; its head is a disc', async () => {
-    const { page, errors } = await open();
+    const { page, errors } = await app.open();
     // θ = 0 on f(θ) = cos θ: f'(0) = 0, so weight decay alone moves w = (1, 0) along the x axis.
     const steps = 400;
     const config: Partial<ExperimentConfig> = {
@@ -293,7 +245,7 @@ describe.skipIf(!available)('paths as pictures (1080p snapshots, Chromium WebGPU
   }, 240_000);
 
   it('measures the frame time with 4096 and 16384 trajectories (printed)', async () => {
-    const { page, errors } = await open();
+    const { page, errors } = await app.open();
     for (const count of [4096, 16384]) {
       const perf = await page.evaluate(async (n) => {
         const lab = window.lab!;

@@ -9,27 +9,18 @@
  * in the last bit (tests/e2e/fallback.test.ts), and a ring computed in the page would start the chaotic
  * runs from slightly different points than the CLI's.
  */
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config/validate';
 import { initialPoints } from '../../src/core/init';
 import { studyCsvHeader } from '../../src/core/study/csv';
 import type { StudyResult } from '../../src/core/study/types';
 import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
-import {
-  ARTIFACTS,
-  baseUrl,
-  buildApp,
-  e2eAvailable,
-  launchBrowser,
-  ROOT,
-  startPreview,
-  stopPreview,
-} from './harness';
+import { ARTIFACTS, e2eAvailable, ROOT, saveBase64, useE2eApp } from './harness';
 
 /** The lab calls this file uses (src/app/labApi.ts: optional there, absent in the CPU fallback). */
 interface PrecisionLab {
@@ -57,19 +48,12 @@ const CONFIG = validateConfig({
 async function grab(page: Page, name: string): Promise<void> {
   const png = await page.evaluate(async (key) => {
     const blob = await window.lab!.screenshot();
-    const bmp = await createImageBitmap(blob);
-    const g = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d')!;
-    g.drawImage(bmp, 0, 0);
     const w = window as unknown as { __shots?: Record<string, Uint8ClampedArray> };
     w.__shots ??= {};
-    w.__shots[key] = g.getImageData(0, 0, bmp.width, bmp.height).data;
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let bin = '';
-    for (let i = 0; i < bytes.length; i += 0x8000)
-      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(bin);
+    w.__shots[key] = (await window.__e2e.decode(blob)).data;
+    return window.__e2e.b64(blob);
   }, name);
-  writeFileSync(join(ARTIFACTS, `e2e-precision-${name}.png`), Buffer.from(png, 'base64'));
+  saveBase64(ARTIFACTS, `e2e-precision-${name}.png`, png);
 }
 
 /** Pixels that differ (any channel by > 24) between two grabs, and the highlight-coloured pixels of each. */
@@ -80,55 +64,33 @@ async function compare(page: Page, a: string, b: string) {
       const [pa, pb] = [shots[ka], shots[kb]];
       // HIGHLIGHT_COLOR (1, 0.16, 0.78): strong red and blue, little green.
       const magenta = (p: Uint8ClampedArray, i: number) => p[i] > 190 && p[i + 1] < 110 && p[i + 2] > 140;
-      let changed = 0;
       let ma = 0;
       let mb = 0;
       for (let i = 0; i < pa.length; i += 4) {
-        const d = Math.max(
-          Math.abs(pa[i] - pb[i]),
-          Math.abs(pa[i + 1] - pb[i + 1]),
-          Math.abs(pa[i + 2] - pb[i + 2]),
-        );
-        if (d > 24) changed++;
         if (magenta(pa, i)) ma++;
         if (magenta(pb, i)) mb++;
       }
-      return { changed, magentaA: ma, magentaB: mb };
+      return { changed: window.__e2e.changed(pa, pb, 24), magentaA: ma, magentaB: mb };
     },
     [a, b],
   );
 }
 
 describe.skipIf(!available)('Precision tab in Chromium (WebGPU on SwiftShader)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  const app = useE2eApp({ outDir: OUT_DIR, port: PORT });
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   let study: StudyResult;
 
   beforeAll(async () => {
-    buildApp({ outDir: OUT_DIR });
-    server = await startPreview(30_000, { outDir: OUT_DIR, port: PORT });
-    browser = await launchBrowser('webgpu');
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(baseUrl(PORT));
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-    expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
+    const viewport = { width: 1280, height: 800 };
+    ({ page, errors } = await app.open('', { viewport, acceptDownloads: true, state: 'ready' }));
     await page.evaluate(async (c) => {
       const l = window.lab!;
       l.pause();
       await l.setConfig(c);
       await l.step(600); // paths to highlight
     }, CONFIG);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopPreview(server);
   });
 
   it('opens from the GUI button and from lab.openPrecisionTab()', async () => {

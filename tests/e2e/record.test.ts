@@ -6,86 +6,29 @@
  * leaves the app running. Logs the export speed. Builds and serves its own copy (own port), so it does not
  * race app.test.ts. Videos go to test-artifacts/.
  */
-import { type ChildProcess, execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingLab } from '../../src/app/devHook';
 import type { WebGpuLab as LabApi } from '../../src/app/labApi';
 import { PLAYGROUND_DEFAULTS } from '../../src/playground/playConfig';
-import {
-  ARTIFACTS,
-  baseUrl,
-  buildApp,
-  e2eAvailable,
-  launchBrowser,
-  startPreview,
-  stopPreview,
-} from './harness';
+import { ARTIFACTS, e2eAvailable, saveBase64, useE2eApp } from './harness';
+import { needsFfmpeg, openRecorder, probe, type Recorded, rawFrames, recordFile } from './media';
 
 const OUT_DIR = join(tmpdir(), 'scaleinv-lab-e2e-record');
 const PORT = 4187;
 const W = 640;
 const H = 360;
 
-function hasTool(name: string): boolean {
-  return spawnSync(name, ['-version'], { stdio: 'ignore' }).status === 0;
-}
-
-const available = e2eAvailable({
-  ok: hasTool('ffprobe') && hasTool('ffmpeg'),
-  why: 'record.test.ts needs ffmpeg/ffprobe (apt-get install ffmpeg)',
-});
+const available = e2eAvailable(needsFfmpeg('record.test.ts'));
 
 /** window.lab with the recording calls (labApi.ts spreads recordingLab into it). Types only: erased. */
 type Lab = LabApi & RecordingLab;
 
 /** A run small enough that a frame is cheap on SwiftShader, long enough that the paths keep moving. */
 const CONFIG = { ...structuredClone(PLAYGROUND_DEFAULTS), init: { ring: { count: 1024, radius: 1 } } };
-
-interface Probe {
-  codec: string;
-  width: number;
-  height: number;
-  frames: number;
-}
-
-function ffprobe(file: string): Probe {
-  const out = execFileSync(
-    'ffprobe',
-    [
-      '-v',
-      'error',
-      '-count_frames',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=codec_name,width,height,nb_read_frames',
-      '-of',
-      'json',
-      file,
-    ],
-    { encoding: 'utf8' },
-  );
-  const s = JSON.parse(out).streams[0];
-  return { codec: s.codec_name, width: s.width, height: s.height, frames: Number(s.nb_read_frames) };
-}
-
-/** Decodes every frame to packed RGB (ffmpeg), one Buffer per frame. */
-function decodeFrames(file: string, w: number, h: number): Buffer[] {
-  const raw = execFileSync(
-    'ffmpeg',
-    ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
-    {
-      maxBuffer: 1 << 30,
-    },
-  );
-  const size = w * h * 3;
-  expect(raw.length % size).toBe(0);
-  return Array.from({ length: raw.length / size }, (_, i) => raw.subarray(i * size, (i + 1) * size));
-}
 
 function diff(a: Buffer, b: Buffer): { max: number; mean: number } {
   let max = 0;
@@ -98,90 +41,19 @@ function diff(a: Buffer, b: Buffer): { max: number; mean: number } {
   return { max, mean: sum / a.length };
 }
 
-interface Recorded {
-  base64: string;
-  type: string;
-  codec: string;
-  mode: string;
-  frames: number;
-  exportFps: number;
-  wallMs: number;
-  canvasBefore: [number, number];
-  canvasAfter: [number, number];
-}
+/** Records from step 0 at W×H (recordFile: the same state every time). */
+const record = (page: Page, o: { seconds: number; fps: number; format: 'webm' | 'mp4' }) =>
+  recordFile(page, { ...o, width: W, height: H });
 
-/** Pauses, resets to step 0 (same state every time), records, and returns the file as base64. */
-async function record(
-  page: Page,
-  o: { seconds: number; fps: number; format: 'webm' | 'mp4' },
-): Promise<Recorded> {
-  return page.evaluate(
-    async ({ o, w, h }) => {
-      const lab = window.lab as Lab;
-      const canvas = document.getElementById('view') as HTMLCanvasElement;
-      const canvasBefore: [number, number] = [canvas.width, canvas.height];
-      lab.pause();
-      await lab.reset();
-      const t0 = performance.now();
-      const r = await lab.recordVideo({ ...o, width: w, height: h, stepsPerFrame: 10 });
-      const wallMs = performance.now() - t0;
-      const bytes = new Uint8Array(await r.blob.arrayBuffer());
-      let bin = '';
-      for (let i = 0; i < bytes.length; i += 0x8000)
-        bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return {
-        base64: btoa(bin),
-        type: r.blob.type,
-        codec: r.codec,
-        mode: r.mode,
-        frames: r.frames,
-        exportFps: r.exportFps,
-        wallMs,
-        canvasBefore,
-        canvasAfter: [canvas.width, canvas.height] as [number, number],
-      };
-    },
-    { o, w: W, h: H },
-  );
-}
-
-function saveVideo(name: string, r: Recorded): string {
-  const file = join(ARTIFACTS, name);
-  writeFileSync(file, Buffer.from(r.base64, 'base64'));
-  return file;
-}
+const saveVideo = (name: string, r: Recorded) => saveBase64(ARTIFACTS, name, r.base64);
 
 describe.skipIf(!available)('video export in Chromium (WebGPU on SwiftShader)', () => {
-  let server: ChildProcess | undefined;
-  let browser: Browser | undefined;
+  const app = useE2eApp({ outDir: OUT_DIR, port: PORT });
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    buildApp({ outDir: OUT_DIR });
-    server = await startPreview(30_000, { outDir: OUT_DIR, port: PORT });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1024, height: 640 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(baseUrl(PORT));
-    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-    expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
-    await page.evaluate(async (c) => {
-      window.lab!.pause();
-      await window.lab!.setConfig(c);
-    }, CONFIG);
-    const support = await page.evaluate(() => (window.lab as Lab).recordingSupport());
-    console.log(`[e2e record] adapter: ${await page.evaluate(() => window.lab!.perf().adapter)}`);
-    console.log(`[e2e record] support: ${JSON.stringify(support)}`);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    stopPreview(server);
+    ({ page, errors } = await openRecorder(app, '[e2e record]', CONFIG));
   });
 
   it('records a 2 s 30 fps 640×360 WebM with exactly 60 VP9 frames, twice to the same frames', async () => {
@@ -201,13 +73,13 @@ describe.skipIf(!available)('video export in Chromium (WebGPU on SwiftShader)', 
     const fileA = saveVideo('record-a.webm', a);
     const fileB = saveVideo('record-b.webm', b);
     for (const f of [fileA, fileB]) {
-      const p = ffprobe(f);
+      const p = probe(f);
       console.log(`[e2e record] ffprobe ${f}: ${JSON.stringify(p)}`);
       expect(p).toEqual({ codec: 'vp9', width: W, height: H, frames: 60 });
     }
 
-    const fa = decodeFrames(fileA, W, H);
-    const fb = decodeFrames(fileB, W, H);
+    const fa = rawFrames(fileA, W, H, { pixFmt: 'rgb24' });
+    const fb = rawFrames(fileB, W, H, { pixFmt: 'rgb24' });
     expect(fa.length).toBe(60);
     expect(fb.length).toBe(60);
     let max = 0;
@@ -249,7 +121,7 @@ describe.skipIf(!available)('video export in Chromium (WebGPU on SwiftShader)', 
     }
     const r = await record(page, { seconds: 1, fps: 30, format: 'mp4' });
     const file = saveVideo('record.mp4', r);
-    const p = ffprobe(file);
+    const p = probe(file);
     console.log(`[e2e record] MP4: ${JSON.stringify(p)}, codec string ${r.codec}`);
     expect(r.type).toContain('mp4');
     expect(p).toEqual({ codec: 'h264', width: W, height: H, frames: 30 });
@@ -337,46 +209,97 @@ describe.skipIf(!available)('video export in Chromium (WebGPU on SwiftShader)', 
     expect(out.outcome).toBe('AbortError');
     expect(out.seen).toBeLessThan(600);
     expect(out.after).toBe(out.before + 10);
+    expect(typeof out.againSize, `the export after recovery: ${out.againSize}`).toBe('number');
     expect(out.againSize).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
 
   // Last: it replaces the App (the device is lost), which the other tests share.
   it('a device lost during a recording: the export rejects with a message, the app recovers, a new export works', async () => {
+    const dbg: string[] = [];
+    const t0 = Date.now();
+    page.on('console', (m) =>
+      dbg.push(`${((Date.now() - t0) / 1000).toFixed(1)} ${m.type()} ${m.text().slice(0, 160)}`),
+    );
+    page.on('crash', () => dbg.push('CRASH'));
+    const watchdog = setTimeout(async () => {
+      console.log(`[dbg] HANG; last console:\n${dbg.slice(-40).join('\n')}`);
+      const alive = await Promise.race([
+        page.evaluate(() => `alive: ${document.body.dataset.state}`).catch((e) => `evaluate failed: ${e}`),
+        new Promise((r) => setTimeout(() => r('renderer unresponsive'), 5000)),
+      ]);
+      console.log(`[dbg] ${alive}`);
+    }, 120_000);
     const out = await page.evaluate(async () => {
       const lab = window.lab as Lab;
+      // Each phase has its own deadline, so a hang names the phase and the page's state instead of
+      // timing the whole test out.
+      const within = <T>(what: string, ms: number, work: Promise<T>): Promise<T> =>
+        Promise.race([
+          work,
+          new Promise<never>((_, reject) =>
+            setTimeout(
+              () =>
+                reject(
+                  new Error(
+                    `${what}: no answer in ${ms / 1000} s (state ${document.body.dataset.state}; banners: ${document.getElementById('banners')?.textContent ?? ''})`,
+                  ),
+                ),
+              ms,
+            ),
+          ),
+        ]);
       lab.pause();
       let lost = false;
-      const outcome = await lab
-        .record({
-          seconds: 10,
-          fps: 30,
-          width: 320,
-          height: 180,
-          onProgress: (p) => {
-            if (p.frame >= 3 && !lost) {
-              lost = true;
-              lab.debug!.loseDevice();
-            }
-          },
-        })
-        .then(
-          () => 'resolved',
-          (e: Error) => `${e.name}: ${e.message}`,
-        );
-      await lab.step(10); // waits for the recovered App
-      const again = await lab.record({ seconds: 0.2, fps: 30, width: 320, height: 180 });
+      const outcome = await within(
+        'the export after the loss',
+        60_000,
+        lab
+          .record({
+            seconds: 10,
+            fps: 30,
+            width: 320,
+            height: 180,
+            onProgress: (p) => {
+              if (p.frame >= 3 && !lost) {
+                lost = true;
+                lab.debug!.loseDevice();
+              }
+            },
+          })
+          .then(
+            () => 'resolved',
+            (e: Error) => `${e.name}: ${e.message}`,
+          ),
+      ).catch((e: Error) => `hung: ${e.message}`);
+      // lab.step waits for the recovered App.
+      const stepped = await within('lab.step after the loss', 60_000, lab.step(10)).then(
+        () => 'ok',
+        (e: Error) => e.message,
+      );
+      const again = await within(
+        'the export after recovery',
+        40_000,
+        lab.record({ seconds: 0.2, fps: 30, width: 320, height: 180 }),
+      ).then(
+        (b) => b.size,
+        (e: Error) => e.message,
+      );
       return {
         outcome,
+        stepped,
         state: document.body.dataset.state,
-        againSize: again.size,
+        againSize: again,
         recoveries: lab.debug!.recoveries(),
       };
     });
+    clearTimeout(watchdog);
     console.log(`[e2e record] device lost while recording: ${JSON.stringify(out)}`);
     expect(out.outcome).toMatch(/device was lost during the recording/);
+    expect(out.stepped).toBe('ok');
     expect(out.state).toBe('ready');
     expect(out.recoveries).toBe(1);
+    expect(typeof out.againSize, `the export after recovery: ${out.againSize}`).toBe('number');
     expect(out.againSize).toBeGreaterThan(0);
     expect(errors.filter((e) => !/lost|destroy/i.test(e))).toEqual([]);
   });

@@ -10,21 +10,12 @@
  * - lab.fitAction() frames the run: the projected figure's fitted half-height is smaller than its old
  *   hand-set one (1.0) and its path still lies inside the picture.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { THEME_PALETTES } from '../../src/render/theme';
-import {
-  ARTIFACTS,
-  baseUrl,
-  buildApp,
-  e2eAvailable,
-  launchBrowser,
-  startPreview,
-  stopPreview,
-} from './harness';
+import { ARTIFACTS, e2eAvailable, saveBase64, useE2eApp, writeReport } from './harness';
 
 const available = e2eAvailable();
 const PORT = 4297;
@@ -49,36 +40,18 @@ const RUN_TOLERANCE = 60;
 describe.skipIf(!available)(
   'themes, presentation resolution, fit the action (Chromium WebGPU, SwiftShader)',
   () => {
-    let server: ChildProcess | undefined;
-    let browser: Browser | undefined;
+    const app = useE2eApp({
+      outDir: OUT_DIR,
+      port: PORT,
+      page: { viewport: { width: 1280, height: 800 }, state: 'ready' },
+    });
     const report: string[] = [];
 
-    beforeAll(async () => {
+    beforeAll(() => {
       mkdirSync(DIR, { recursive: true });
-      buildApp({ outDir: OUT_DIR });
-      server = await startPreview(30_000, { outDir: OUT_DIR, port: PORT });
-      browser = await launchBrowser();
-    }, 180_000);
-
-    afterAll(async () => {
-      writeFileSync(join(DIR, 'report.txt'), `${report.join('\n')}\n`);
-      console.log(report.join('\n'));
-      await browser?.close();
-      stopPreview(server);
     });
 
-    async function open(): Promise<{ page: Page; errors: string[] }> {
-      const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(baseUrl(PORT));
-      await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
-      expect(await page.evaluate(() => document.body.dataset.state)).toBe('ready');
-      return { page, errors };
-    }
+    afterAll(() => writeReport(DIR, report));
 
     /** Loads figure `id`, sets `theme`, runs it from step 0 (paused) and snapshots it at W×H. */
     async function shoot(page: Page, id: string, theme: 'dark' | 'light'): Promise<Shot> {
@@ -96,11 +69,7 @@ describe.skipIf(!available)(
           const count = 'ring' in c.init ? c.init.ring.count : 1;
           await lab.step(Math.min(c.steps, count > 64 ? maxSteps.many : maxSteps.default));
           const blob = await lab.snapshot({ width: w, height: h });
-          const bmp = await createImageBitmap(blob);
-          const canvas = new OffscreenCanvas(bmp.width, bmp.height);
-          const g = canvas.getContext('2d')!;
-          g.drawImage(bmp, 0, 0);
-          const d = g.getImageData(0, 0, bmp.width, bmp.height).data;
+          const d = (await window.__e2e.decode(blob)).data;
           const lin = (v: number) => {
             const s = v / 255;
             return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
@@ -116,13 +85,9 @@ describe.skipIf(!available)(
             );
             if (dist <= tol) runPixels++;
           }
-          const bytes = new Uint8Array(await blob.arrayBuffer());
-          let bin = '';
-          for (let i = 0; i < bytes.length; i += 0x8000)
-            bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
           const v = lab.getView();
           return {
-            png: btoa(bin),
+            png: await window.__e2e.b64(blob),
             meanLuminance: lum / (d.length / 4),
             runPixels,
             colorBy: v.colorBy,
@@ -134,14 +99,14 @@ describe.skipIf(!available)(
     }
 
     it('every tour figure at 1080p in both themes: light pictures light, dark ones dark, run colours drawn', async () => {
-      const { page, errors } = await open();
+      const { page, errors } = await app.open();
       const figures = await page.evaluate(() => window.lab!.figures);
       expect(figures.length).toBeGreaterThanOrEqual(9);
       report.push(`[themes] adapter: ${await page.evaluate(() => window.lab!.perf().adapter)}`);
       for (const id of figures) {
         for (const theme of ['dark', 'light'] as const) {
           const shot = await shoot(page, id, theme);
-          writeFileSync(join(DIR, `${id}-${theme}.png`), Buffer.from(shot.png, 'base64'));
+          saveBase64(DIR, `${id}-${theme}.png`, shot.png);
           report.push(
             `[themes] ${id} ${theme}: mean luminance ${shot.meanLuminance.toFixed(3)}, ` +
               `weight-decay-colour pixels ${shot.runPixels}`,
@@ -168,7 +133,7 @@ describe.skipIf(!available)(
     }, 900_000);
 
     it('presentation at a fixed 1920×1080 in a 1280×800 window: exact buffer, no CSS scale, exact pan', async () => {
-      const { page, errors } = await open();
+      const { page, errors } = await app.open();
       await page.evaluate(async () => {
         const lab = window.lab! as unknown as Window['lab'] & { presentation(o: object): Promise<unknown> };
         lab.pause();
@@ -231,7 +196,7 @@ describe.skipIf(!available)(
     }, 240_000);
 
     it('lab.fitAction frames the projected figure tighter than its old hand-set camera', async () => {
-      const { page, errors } = await open();
+      const { page, errors } = await app.open();
       const out = await page.evaluate(async () => {
         const lab = window.lab!;
         await lab.loadFigure('projected');
