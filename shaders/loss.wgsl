@@ -5,10 +5,14 @@
 struct R2 { x: R, y: R }
 
 // ∇L(w) = f'(θ)·(−u_y, u_x)/|w|.
-fn loss_gradient(x: R, y: R) -> R2 {
-  let inv = r_inv_sqrt(r_dot2(x, x, y, y));
-  let ux = r_mul(x, inv);
-  let uy = r_mul(y, inv);
-  let g = r_mul(f_prime(ux, uy), inv);
-  return R2(r_neg(r_mul(uy, g)), r_mul(ux, g));
+// In the gradient's format (g_*: the real type's own operations, or under f32 master weights the low
+// format's, from the state rounded into it by g_in).
+fn loss_gradient(x0: R, y0: R) -> R2 {
+  let x = g_in(x0);
+  let y = g_in(y0);
+  let inv = g_inv_sqrt(g_dot2(x, x, y, y));
+  let ux = g_mul(x, inv);
+  let uy = g_mul(y, inv);
+  let g = g_mul(f_prime(ux, uy), inv);
+  return R2(g_neg(g_mul(uy, g)), g_mul(ux, g));
 }

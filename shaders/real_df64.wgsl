@@ -35,3 +35,7 @@ fn r_round_state(a: R) -> R {
 }
 
 fn pow2_df(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
+
+// a·2^k and a·f.x·f.y·f.z: scaling both parts by powers of two is exact (while in range).
+fn r_scale_pow2(a: R, p: f32) -> R { return a * p; }
+fn r_scale_by(a: R, f: vec3<f32>) -> R { return a * f.x * f.y * f.z; }

@@ -25,3 +25,7 @@ fn r_exponent_bits(a: R) -> u32 { return bitcast<u32>(a) & 0x7f800000u; }
 
 // Stored positions keep every bit in f32 (its operations are correctly rounded: see real_df64.wgsl).
 fn r_round_state(a: R) -> R { return a; }
+
+// a·2^k by an f32 power of two (exact in range) and a·f.x·f.y·f.z, in the CPU mirror's order.
+fn r_scale_pow2(a: R, p: f32) -> R { return a * p; }
+fn r_scale_by(a: R, f: vec3<f32>) -> R { return a * f.x * f.y * f.z; }

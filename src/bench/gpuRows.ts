@@ -1,10 +1,12 @@
 /**
- * The benchmark's WGSL rows: the trajectory kernel in f32 and df64 through TrajectoryEngine. Pipeline
+ * The benchmark's WGSL rows: the trajectory kernel in f32, df64, bf16 and f16 through TrajectoryEngine. Pipeline
  * compilation and the first dispatch are warm-up; each timed repetition starts from step 0 (reset, then
  * synchronised) and runs all N trajectories for T steps in several advance() calls, waiting for the queue.
  */
 import { F32 } from '../core/arith';
 import { Integrator } from '../core/integrator';
+import { lowArith } from '../core/lowArith';
+import type { LowFormat } from '../core/lowFloat';
 import type { GpuContext } from '../gpu/device';
 import { TrajectoryEngine } from '../gpu/engine';
 import type { GpuPrecision } from '../gpu/layout';
@@ -177,5 +179,47 @@ export async function checkAgainstMirror(
     maxRelDiff,
     early,
     summary: `GPU f32 vs CPU F32 mirror, ${n} trajectories x ${steps} steps: ${how}`,
+  };
+}
+
+export interface MirrorAgreement {
+  format: LowFormat;
+  trajectories: number;
+  steps: number;
+  /** Components bitwise equal to the CPU mirror of the format (src/core/lowArith.ts), out of 4 per trajectory. */
+  bitwiseEqual: number;
+  components: number;
+  maxRelDiff: number;
+  summary: string;
+}
+
+/**
+ * How the first trajectories of a GPU bf16 or f16 final state compare with the format's CPU mirror, which
+ * computes every operation as the kernel does. Informational (the GPU tests own that correctness): it shows
+ * that the timed kernel computed the format. Run it after the single-thread CPU rows, whose timing an extra
+ * arithmetic through the generic Integrator would slow down (see cpuRows.ts).
+ */
+export function mirrorAgreement(
+  format: LowFormat,
+  p: Problem,
+  gpu: { wd: Float64Array; ex: Float64Array },
+  count: number,
+  steps: number,
+): MirrorAgreement {
+  const A = lowArith(format);
+  const { states } = runIntegrator(A, p, count, steps);
+  const { bitwiseEqual, components, maxRelDiff } = compare(gpu, finalPositions(A, states));
+  const how =
+    bitwiseEqual === components
+      ? 'bitwise equal'
+      : `${bitwiseEqual}/${components} components bitwise equal, max rel diff ${maxRelDiff.toExponential(2)}`;
+  return {
+    format,
+    trajectories: states.length,
+    steps,
+    bitwiseEqual,
+    components,
+    maxRelDiff,
+    summary: `GPU ${format} vs CPU ${format} mirror, ${states.length} trajectories x ${steps} steps: ${how}`,
   };
 }

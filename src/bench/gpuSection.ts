@@ -1,9 +1,21 @@
-/** The GPU part of the benchmark: f32 and df64 rows, the f32 correctness check, workgroup sizes. */
+/**
+ * The GPU part of the benchmark: f32 and df64 rows on all N trajectories, the emulated bf16 and f16 rows on a
+ * subset (tens of times slower than f32 on SwiftShader) with f32 timed on that subset too, the f32
+ * correctness check, workgroup sizes.
+ */
+import type { LowFormat } from '../core/lowFloat';
 import type { GpuContext } from '../gpu/device';
 import type { ProbeReport } from '../gpu/probe';
 import { probeFor } from '../gpu/probeCache';
 import type { Problem } from './cpuRows';
-import { checkAgainstMirror, type MirrorCheck, timeGpu } from './gpuRows';
+import { EMULATED_FORMATS, type GpuRows, gpuRowName } from './emulated';
+import {
+  checkAgainstMirror,
+  type MirrorAgreement,
+  type MirrorCheck,
+  mirrorAgreement,
+  timeGpu,
+} from './gpuRows';
 import { type BenchOptions, formatRate, formatTable, type Row } from './options';
 
 /** Steps per advance() call in the timed loops (each call is one submit). */
@@ -19,8 +31,11 @@ export interface WorkgroupResult {
 }
 
 export interface GpuReport {
-  /** [f32, df64]. */
-  rows: [Row, Row];
+  rows: GpuRows;
+  /** f32 on the trajectories of the bf16 and f16 rows (the f32 row itself when they run all N). */
+  f32SameSubset: { trajectories: number; rate: number | null; seconds: number | null };
+  /** The first CHECK_TRAJECTORIES trajectories' final state of each emulated row that ran (lowMirrorChecks). */
+  lowFinals: Partial<Record<LowFormat, { wd: Float64Array; ex: Float64Array }>>;
   check: MirrorCheck;
   probe: Pick<ProbeReport, 'chosenTwoProd' | 'df64Usable' | 'reason' | 'bits' | 'fmaFused'>;
   workgroups: WorkgroupResult[] | null;
@@ -41,7 +56,7 @@ export async function runGpuRows(ctx: GpuContext, p: Problem, o: BenchOptions): 
   const f32 = await timeGpu(ctx, p, { ...base, precision: 'f32' });
   const check = await checkAgainstMirror(ctx, p, f32.final, CHECK_TRAJECTORIES, o.steps);
   const f32Row: Row = {
-    implementation: 'WGSL f32 kernel',
+    implementation: gpuRowName('f32'),
     rate: f32.rate,
     trajectories: n,
     steps: o.steps,
@@ -54,7 +69,7 @@ export async function runGpuRows(ctx: GpuContext, p: Problem, o: BenchOptions): 
   let df64Row: Row;
   if (!probe.df64Usable || probe.chosenTwoProd === null) {
     df64Row = {
-      implementation: 'WGSL df64 kernel',
+      implementation: gpuRowName('df64'),
       rate: null,
       trajectories: n,
       steps: o.steps,
@@ -69,13 +84,50 @@ export async function runGpuRows(ctx: GpuContext, p: Problem, o: BenchOptions): 
       twoProdFma: probe.chosenTwoProd === 'fma',
     });
     df64Row = {
-      implementation: 'WGSL df64 kernel',
+      implementation: gpuRowName('df64'),
       rate: df.rate,
       trajectories: n,
       steps: o.steps,
       seconds: df.seconds,
       notes: `full N x T, TwoProd ${probe.chosenTwoProd} (probe: fma ${probe.fmaFused ? 'fused' : 'not fused'}), ${repNote(df.repSeconds)}`,
     };
+  }
+
+  const m = Math.min(o.lowSubset, n);
+  const sub: Problem = m < n ? { ...p, points: p.points.slice(0, 2 * m) } : p;
+  const what = m < n ? `subset ${m} trajectories x ${o.steps} steps` : 'full N x T';
+  const low = {} as Record<LowFormat, Row>;
+  const lowFinals: GpuReport['lowFinals'] = {};
+  for (const format of EMULATED_FORMATS) {
+    console.log(`timing the WGSL ${format} kernel (emulated, ${m} trajectories) ...`);
+    const row: Row = {
+      implementation: gpuRowName(format),
+      rate: null,
+      trajectories: m,
+      steps: o.steps,
+      seconds: null,
+      notes: '',
+    };
+    try {
+      const t = await timeGpu(ctx, sub, { ...base, precision: format });
+      lowFinals[format] = {
+        wd: t.final.wd.slice(0, 2 * CHECK_TRAJECTORIES),
+        ex: t.final.ex.slice(0, 2 * CHECK_TRAJECTORIES),
+      };
+      row.rate = t.rate;
+      row.seconds = t.seconds;
+      row.notes = `${what}, every f32 result rounded to ${format}, workgroup ${DEFAULT_WORKGROUP}, ${dispatchNote}, ${repNote(t.repSeconds)}`;
+    } catch (e) {
+      console.error(`bench: the WGSL ${format} kernel failed: ${(e as Error).stack ?? e}`);
+      row.notes = `skipped: failed: ${(e as Error).message.split('\n')[0]}`;
+    }
+    low[format] = row;
+  }
+  let f32SameSubset: GpuReport['f32SameSubset'] = { trajectories: n, rate: f32.rate, seconds: f32.seconds };
+  if (m < n) {
+    console.log(`timing the WGSL f32 kernel on the same ${m} trajectories ...`);
+    const t = await timeGpu(ctx, sub, { ...base, precision: 'f32' });
+    f32SameSubset = { trajectories: m, rate: t.rate, seconds: t.seconds };
   }
 
   let workgroups: WorkgroupResult[] | null = null;
@@ -105,7 +157,9 @@ export async function runGpuRows(ctx: GpuContext, p: Problem, o: BenchOptions): 
   }
 
   return {
-    rows: [f32Row, df64Row],
+    rows: { f32: f32Row, df64: df64Row, ...low },
+    f32SameSubset,
+    lowFinals,
     check,
     probe: {
       chosenTwoProd: probe.chosenTwoProd,
@@ -117,4 +171,12 @@ export async function runGpuRows(ctx: GpuContext, p: Problem, o: BenchOptions): 
     workgroups,
     workgroupTable,
   };
+}
+
+/** The emulated rows' final states next to their CPU mirrors (after the single-thread CPU rows: see gpuRows.ts). */
+export function lowMirrorChecks(gpu: GpuReport, p: Problem, steps: number): MirrorAgreement[] {
+  return EMULATED_FORMATS.flatMap((format) => {
+    const final = gpu.lowFinals[format];
+    return final ? [mirrorAgreement(format, p, final, CHECK_TRAJECTORIES, steps)] : [];
+  });
 }

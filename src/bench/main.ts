@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: throughput of one job — N trajectories (random init, seed 1), T steps, the 8-harmonic
  * `rugged` loss, lr 0.1, weight decay 0.01, no momentum, both runs of every trajectory — in every
- * implementation: the JS float64 reference, the WGSL f32 and df64 kernels, the CPU double-double, a NumPy
- * float64 peer and a native C float32 loop. Startup (adapter, pipeline compile, first dispatch) is excluded.
+ * implementation: the JS float64 reference, the WGSL f32, df64, bf16 and f16 kernels (the last two emulated,
+ * with their cost against f32 in the same run), the CPU double-double, a NumPy float64 peer and a native C
+ * float32 loop; then the CLI's CPU run on worker threads in f64, dd, f32, bf16 and f16. Startup (adapter,
+ * pipeline compile, first dispatch) is excluded.
  */
 import { writeFileSync } from 'node:fs';
 import type { CpuPrecision } from '../core/arith';
@@ -15,7 +17,16 @@ import { acquireGpu, type GpuContext } from '../gpu/device';
 import type { Problem } from './cpuRows';
 import { timeIntegrator } from './cpuRows';
 import { type ThreadTiming, threadTable, timeThreads } from './cpuThreads';
-import { type GpuReport, runGpuRows } from './gpuSection';
+import {
+  cpuEmulationCosts,
+  formatEmulationCosts,
+  gpuEmulationCosts,
+  skippedGpuRows,
+  tableRows,
+  threadJobs,
+} from './emulated';
+import type { MirrorAgreement } from './gpuRows';
+import { type GpuReport, lowMirrorChecks, runGpuRows } from './gpuSection';
 import { type BenchOptions, parseOptions, type Row, resultTable, USAGE } from './options';
 import {
   C_FLAGS,
@@ -150,13 +161,12 @@ async function main(): Promise<number> {
   const threadRows: ThreadTiming[] = [];
   // Subsets several times the single-thread rows': a run of a fraction of a second is mostly worker
   // messaging and JIT warm-up, which would hide the split's speed-up.
-  for (const [precision, subset] of [
-    ['f64', Math.min(n, 8 * opts.jsSubset)],
-    ['dd', Math.min(n, 4 * opts.ddSubset)],
-  ] as const) {
+  for (const [precision, subset] of threadJobs(n, opts)) {
     const config = cpuConfig(points, subset, steps, precision);
     threadRows.push(await timeThreads(config, subset, opts.threads));
   }
+  // Only now: one more arithmetic through the Integrator would have slowed the single-thread rows down.
+  const lowChecks: MirrorAgreement[] = gpu ? lowMirrorChecks(gpu, p, steps) : [];
 
   const peerProblem = { loss, optimizer: OPTIMIZER, schedule, tolerance: TOLERANCE, points, steps };
   const input = writePeerInput(peerProblem);
@@ -174,14 +184,13 @@ async function main(): Promise<number> {
       ? peerRow(cName, () => runCPeer(c.path, input), `cc ${C_FLAGS}, full N x T`)
       : skipped(cName, c.error);
 
-  const noGpu = 'no WebGPU adapter (see "GPU rows skipped" above)';
-  const gpuRows = gpu?.rows ?? [skipped('WGSL f32 kernel', noGpu), skipped('WGSL df64 kernel', noGpu)];
-  const rows = [jsRow, gpuRows[0], gpuRows[1], ddRow, numpyRow, cRow];
+  const gpuRows = gpu?.rows ?? skippedGpuRows('no WebGPU adapter (see "GPU rows skipped" above)');
+  const rows = tableRows({ js: jsRow, gpu: gpuRows, dd: ddRow, numpy: numpyRow, c: cRow });
   console.log('');
   console.log(resultTable(rows, numpyRow.rate, cRow.rate));
   const targets = speedTargets({
-    f32: gpuRows[0].rate,
-    df64: gpuRows[1].rate,
+    f32: gpuRows.f32.rate,
+    df64: gpuRows.df64.rate,
     numpy: numpyRow.rate,
     c: cRow.rate,
   });
@@ -189,6 +198,12 @@ async function main(): Promise<number> {
   console.log(formatTargets(targets));
   console.log('');
   console.log(threadTable(threadRows));
+  const emulation = [
+    ...gpuEmulationCosts(gpuRows, gpu?.f32SameSubset ?? null),
+    ...cpuEmulationCosts(threadRows),
+  ];
+  console.log('');
+  console.log(formatEmulationCosts(emulation));
   if (gpu?.workgroupTable) {
     console.log('');
     console.log(gpu.workgroupTable);
@@ -196,6 +211,7 @@ async function main(): Promise<number> {
   console.log('');
   if (gpu) console.log(`check: ${gpu.check.ok ? 'ok' : 'FAILED'} (${gpu.check.summary})`);
   else console.log('check: skipped (no GPU)');
+  for (const c of lowChecks) console.log(`${c.format} mirror (informational): ${c.summary}`);
   console.log('(startup excluded: adapter, pipeline compilation and the first dispatch are not timed)');
 
   if (opts.json) {
@@ -215,9 +231,12 @@ async function main(): Promise<number> {
         ratioVsC: r.rate !== null && cRow.rate ? r.rate / cRow.rate : null,
       })),
       targets,
+      emulation,
+      f32SameSubset: gpu?.f32SameSubset ?? null,
       cpuThreads: threadRows,
       workgroupSizes: gpu?.workgroups ?? null,
       check: gpu?.check ?? null,
+      lowMirror: lowChecks,
       probe: gpu?.probe ?? null,
     };
     writeFileSync(opts.json, `${JSON.stringify(out, null, 2)}\n`);

@@ -8,6 +8,8 @@ export interface BenchOptions {
   /** Trajectories for the JS float64 row and the double-double row (subsets of N). */
   jsSubset: number;
   ddSubset: number;
+  /** Trajectories for the GPU bf16 and f16 rows (emulated formats, tens of times slower than f32). */
+  lowSubset: number;
   workgroupSizes: number[] | null;
   /** Worker threads for the "all threads" CPU rows (default: every core). */
   threads: number;
@@ -21,6 +23,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --reps R                   timed repetitions of each GPU row, fastest reported (default 3)
   --js-subset M              trajectories for the JS float64 row (default 1024)
   --dd-subset M              trajectories for the double-double row (default 64)
+  --low-subset M             trajectories for the GPU bf16 and f16 rows (default 1024)
   --workgroup-sizes 32,64,…  also time the f32 kernel at each workgroup size
   --threads N                worker threads for the CPU rows' "all threads" column (default: every core)
   --json FILE                also write the results as JSON
@@ -33,12 +36,16 @@ function positiveInt(name: string, v: string | undefined): number {
 }
 
 /** The options that take one positive integer, and the field each sets. */
-const INTEGER_OPTIONS: Record<string, 'n' | 'steps' | 'reps' | 'jsSubset' | 'ddSubset' | 'threads'> = {
+const INTEGER_OPTIONS: Record<
+  string,
+  'n' | 'steps' | 'reps' | 'jsSubset' | 'ddSubset' | 'lowSubset' | 'threads'
+> = {
   '--n': 'n',
   '--steps': 'steps',
   '--reps': 'reps',
   '--js-subset': 'jsSubset',
   '--dd-subset': 'ddSubset',
+  '--low-subset': 'lowSubset',
   '--threads': 'threads',
 };
 
@@ -49,6 +56,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     reps: 3,
     jsSubset: 1024,
     ddSubset: 64,
+    lowSubset: 1024,
     workgroupSizes: null,
     threads: availableParallelism(),
     json: null,

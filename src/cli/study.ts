@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ExperimentConfig, Precision } from '../core/config/types';
+import { type ExperimentConfig, PRECISIONS, type Precision } from '../core/config/types';
 import { validateConfig } from '../core/config/validate';
 import type { ChunkPool } from '../core/run/chunkPool';
 import { studyToCsv } from '../core/study/csv';
@@ -20,7 +20,7 @@ import { readConfigFile } from './runCommand';
 import { UsageError } from './usage';
 
 /** Every precision, in order of bits. */
-const ALL: readonly Precision[] = ['f32', 'df64', 'f64', 'dd', 'mp'];
+const ALL: readonly Precision[] = PRECISIONS;
 /** Without --precisions: mp is opt-in (a reference costs far more than it shows by default). */
 const DEFAULT_PRECISIONS: readonly Precision[] = ['f32', 'df64', 'f64', 'dd'];
 const BAR = 28;

@@ -4,11 +4,10 @@
  */
 
 import { DD, ddAdd, ddDiv, ddIsFinite, ddMul, ddNeg, ddSqrt, ddSub, ddToF32, ddToNumber } from './dd';
-import { mpArith } from './mp';
 import { floorLog2 } from './schedule';
 
 /** 'mp': arbitrary precision on decimal.js (src/core/mp.ts). */
-export type CpuPrecision = 'f64' | 'f32' | 'dd' | 'mp';
+export type CpuPrecision = 'f64' | 'f32' | 'dd' | 'mp' | 'bf16' | 'f16';
 
 export interface Arith<T> {
   readonly name: CpuPrecision;
@@ -44,6 +43,23 @@ export interface Arith<T> {
    * changes how the integrator keeps η̃ in range (src/core/renormalize.ts).
    */
   readonly flushesSubnormals?: boolean;
+  /**
+   * The format the GPU kernel makes its comparisons in (the crossing and divergence tests, f''), where that
+   * is wider than the format's own operations: f32 for the emulated bf16 and f16 (src/core/lowArith.ts).
+   */
+  readonly wide?: Arith<T>;
+  /**
+   * Stochastic rounding of a wide (f32) result into the format with 32 random bits (bf16, f16:
+   * src/core/lowFloat.ts); absent where the format has none.
+   */
+  stochasticRound?(wide: T, bits: number): T;
+  /**
+   * The format the gradient is computed in, when it is not this one: mixed precision keeps the state in
+   * f32 (master weights) and computes the gradient in bf16 or f16 from the state rounded into it.
+   */
+  readonly gradient?: Arith<T>;
+  /** Renormalisation band of a stored position (binary exponents); absent: RENORM_BAND. */
+  readonly renormBand?: { readonly minLog2: number; readonly maxLog2: number };
   readonly zero: T;
 }
 
@@ -162,17 +178,3 @@ export const DDA: Arith<DD> = {
   roundState: (a) => ddRoundToBits(a, DD_STATE_BITS),
   zero: DD_ZERO,
 };
-
-/** The format of a CPU precision; `bits` sets mp's precision (default MP_DEFAULT_BITS, ignored otherwise). */
-export function arithFor(precision: CpuPrecision, bits?: number): Arith<unknown> {
-  switch (precision) {
-    case 'mp':
-      return mpArith(bits) as Arith<unknown>;
-    case 'f64':
-      return F64 as Arith<unknown>;
-    case 'f32':
-      return F32 as Arith<unknown>;
-    case 'dd':
-      return DDA as Arith<unknown>;
-  }
-}

@@ -17,6 +17,7 @@ import {
   type TrajectoryState,
 } from './integratorState';
 import { type FourierLoss, fPrime, fSecond, gradient, type LossCoefficients, lossCoefficients } from './loss';
+import { srBits } from './lowFloat';
 import { mergeLrExp, renormalizeExponential, renormalizeWd } from './renormalize';
 import { ClosedFormRate, type ExponentialSchedule } from './schedule';
 
@@ -51,6 +52,14 @@ export class Integrator<T> {
   private readonly rateExp: number[] = [];
   /** The format flushes subnormal results (float32 mirror, the kernel's formats): see renormalize.ts. */
   private readonly flushing: boolean;
+  /** Where the kernel compares (crossing, divergence) and sums f'': f32 for the emulated formats. */
+  private readonly W: Arith<T>;
+  private readonly wideCoeffs: LossCoefficients<T>;
+  /** The format the gradient is computed in: A, or the low format under f32 master weights. */
+  private readonly G: Arith<T>;
+  /** Stochastic rounding of state updates (bf16, f16 with numerics.rounding 'stochastic'), else null. */
+  private readonly stochastic: ((wide: T, bits: number) => T) | null;
+  private readonly seed: number;
 
   constructor(
     readonly A: Arith<T>,
@@ -61,19 +70,36 @@ export class Integrator<T> {
     constants: StepConstants<T> = roundedConstants(A, schedule),
   ) {
     this.numerics = { ...LEGACY_NUMERICS, ...numerics };
-    this.coeffs = lossCoefficients(A, loss);
+    // Mixed precision (f32 master weights): the gradient in the low format, from the state rounded into it.
+    this.G = A.gradient ?? A;
+    this.coeffs = lossCoefficients(this.G, loss);
     this.constants = constants;
     this.phases = constants.phases;
     this.weightDecay = constants.weightDecay;
     this.momentum = constants.momentum;
     this.two = A.from(2);
     this.tan2Tol = A.from(Math.tan(tolerance) ** 2);
+    this.W = A.wide ?? A;
+    const sr = this.numerics.rounding === 'stochastic' && A.stochasticRound !== undefined;
+    this.stochastic = sr ? (x, bits) => A.stochasticRound!(x, bits) : null;
+    this.seed = this.numerics.seed ?? 0;
+    this.wideCoeffs = A.wide ? lossCoefficients(A.wide, loss) : this.coeffs;
     this.closed = this.numerics.lrMode === 'closedForm' ? new ClosedFormRate(schedule) : null;
     this.flushing = A.flushesSubnormals === true;
   }
 
-  init(x0: number, y0: number): TrajectoryState<T> {
-    return initialState(this.A, this.constants, x0, y0);
+  /** A trajectory's start; `index` (its place in the run) keys stochastic rounding. */
+  init(x0: number, y0: number, index = 0): TrajectoryState<T> {
+    return initialState(this.A, this.constants, x0, y0, index);
+  }
+
+  /**
+   * A state update a ∘ b (w, v or η̃): rounded to nearest, or with stochastic rounding the wide (f32) result
+   * rounded up or down from the bits keyed by (seed, trajectory, step, op), as the kernel's upd_* do.
+   */
+  private update(kind: 'add' | 'sub' | 'mul', a: T, b: T, s: TrajectoryState<T>, op: UpdateOp): T {
+    if (this.stochastic === null) return this.A[kind](a, b);
+    return this.stochastic(this.W[kind](a, b), srBits(this.seed, s.index, s.t + 1, op));
   }
 
   /** Advance one step in place. */
@@ -91,20 +117,23 @@ export class Integrator<T> {
     const w = s.wd;
     const wx0 = w.x;
     const wy0 = w.y;
-    const r2 = A.add(A.mul(w.x, w.x), A.mul(w.y, w.y));
-    const inv = A.invSqrt(r2);
-    const ux = A.mul(w.x, inv);
-    const uy = A.mul(w.y, inv);
-    let g = A.mul(fPrime(A, this.coeffs, ux, uy), inv);
-    if (s.wdScaleExp !== 0) g = A.scale2(g, -2 * s.wdScaleExp);
+    const G = this.G;
+    const gwx = G === A ? w.x : G.from(A.toNumber(w.x));
+    const gwy = G === A ? w.y : G.from(A.toNumber(w.y));
+    const r2 = G.add(G.mul(gwx, gwx), G.mul(gwy, gwy));
+    const inv = G.invSqrt(r2);
+    const ux = G.mul(gwx, inv);
+    const uy = G.mul(gwy, inv);
+    let g = G.mul(fPrime(G, this.coeffs, ux, uy), inv);
+    if (s.wdScaleExp !== 0) g = G.scale2(g, -2 * s.wdScaleExp);
     if (s.crossingStep === null && this.crosses(ph.lr, ux, uy, r2, s.wdScaleExp)) s.crossingStep = s.t;
-    const gx = A.neg(A.mul(uy, g));
-    const gy = A.mul(ux, g);
+    const gx = G.neg(G.mul(uy, g));
+    const gy = G.mul(ux, g);
     s.wdAbsorbedStep = A.isZero(gx) && A.isZero(gy) ? (s.wdAbsorbedStep ?? s.t) : null;
-    w.vx = A.add(A.mul(gamma, w.vx), A.add(gx, A.mul(lam, w.x)));
-    w.vy = A.add(A.mul(gamma, w.vy), A.add(gy, A.mul(lam, w.y)));
-    w.x = this.keep(A.sub(w.x, A.mul(ph.lr, w.vx)));
-    w.y = this.keep(A.sub(w.y, A.mul(ph.lr, w.vy)));
+    w.vx = this.update('add', A.mul(gamma, w.vx), A.add(gx, A.mul(lam, w.x)), s, UpdateOp.WdVx);
+    w.vy = this.update('add', A.mul(gamma, w.vy), A.add(gy, A.mul(lam, w.y)), s, UpdateOp.WdVy);
+    w.x = this.keep(this.update('sub', w.x, A.mul(ph.lr, w.vx), s, UpdateOp.WdX));
+    w.y = this.keep(this.update('sub', w.y, A.mul(ph.lr, w.vy), s, UpdateOp.WdY));
     const t1 = s.t + 1;
     if (s.underflowStep === null && (roundsToZero(A, wx0, w.x) || roundsToZero(A, wy0, w.y))) {
       s.underflowStep = t1;
@@ -118,15 +147,18 @@ export class Integrator<T> {
       if (renormDue) renormalizeExponential(A, s, this.flushing);
       const ex0 = e.x;
       const ey0 = e.y;
-      const [hx, hy] = gradient(A, this.coeffs, e.x, e.y);
-      e.vx = A.add(A.mul(gamma, e.vx), hx);
-      e.vy = A.add(A.mul(gamma, e.vy), hy);
+      const [hx, hy] =
+        G === A
+          ? gradient(A, this.coeffs, e.x, e.y)
+          : gradient(G, this.coeffs, G.from(A.toNumber(e.x)), G.from(A.toNumber(e.y)));
+      e.vx = this.update('add', A.mul(gamma, e.vx), hx, s, UpdateOp.ExVx);
+      e.vy = this.update('add', A.mul(gamma, e.vy), hy, s, UpdateOp.ExVy);
       // Absorbed: w̃ − η̃·0 = w̃ exactly, so the next step sees the same w̃ and again a zero gradient.
       const still = A.isZero(hx) && A.isZero(hy) && A.isZero(e.vx) && A.isZero(e.vy);
       s.expAbsorbedStep = still ? (s.expAbsorbedStep ?? s.t) : null;
       // η̃·ṽ = (lr·ṽ)·2^J: the same rounding as η̃·ṽ, with η̃'s exponent held apart (renormalize.ts).
-      e.x = this.keep(A.sub(e.x, this.lrTimes(s, e.vx)));
-      e.y = this.keep(A.sub(e.y, this.lrTimes(s, e.vy)));
+      e.x = this.keep(this.update('sub', e.x, this.lrTimes(s, e.vx), s, UpdateOp.ExX));
+      e.y = this.keep(this.update('sub', e.y, this.lrTimes(s, e.vy), s, UpdateOp.ExY));
       if (switching) {
         // Move the buffer onto the new phase's change of variables, then rescale η̃ (docs/math.md §3). The true
         // η̃ is lr·2^J, so κ/η̃ carries 2^−J.
@@ -141,7 +173,7 @@ export class Integrator<T> {
           mergeLrExp(A, s);
         }
       } else {
-        s.lr = A.mul(s.lr, ph.growth);
+        s.lr = this.update('mul', s.lr, ph.growth, s, UpdateOp.Lr);
       }
       if (this.closed !== null) s.lr = this.closedRate(t1, s.scaleExp, s.lrExp);
       if (s.underflowStep === null && (roundsToZero(A, ex0, e.x) || roundsToZero(A, ey0, e.y))) {
@@ -190,11 +222,11 @@ export class Integrator<T> {
 
   /** η·f''(θ) > 2r², i.e. the effective step η/r² beyond 2/f''; false whenever f'' ≤ 0. */
   private crosses(lr: T, ux: T, uy: T, r2: T, wdScaleExp: number): boolean {
-    const A = this.A;
-    const fpp = fSecond(A, this.coeffs, ux, uy);
-    let lhs = A.mul(lr, fpp);
-    if (wdScaleExp !== 0) lhs = A.scale2(lhs, -2 * wdScaleExp);
-    return A.toNumber(lhs) > A.toNumber(A.mul(this.two, r2));
+    const W = this.W;
+    const fpp = fSecond(this.G, this.coeffs, ux, uy, W, this.wideCoeffs);
+    let lhs = W.mul(lr, fpp);
+    if (wdScaleExp !== 0) lhs = W.scale2(lhs, -2 * wdScaleExp);
+    return W.toNumber(lhs) > W.toNumber(W.mul(this.two, r2));
   }
 
   private allFinite(s: TrajectoryState<T>): boolean {
@@ -231,10 +263,10 @@ export class Integrator<T> {
   }
 
   private exceedsTolerance(s: TrajectoryState<T>): boolean {
-    const A = this.A;
+    const W = this.W;
     const [cross, dot] = this.crossDot(s);
-    if (!(A.toNumber(dot) > 0)) return true;
-    return A.toNumber(A.mul(cross, cross)) > A.toNumber(A.mul(this.tan2Tol, A.mul(dot, dot)));
+    if (!(W.toNumber(dot) > 0)) return true;
+    return W.toNumber(W.mul(cross, cross)) > W.toNumber(W.mul(this.tan2Tol, W.mul(dot, dot)));
   }
 
   /** Angle gap δ_t = |atan2(cross, dot)| between the two runs (docs/math.md §4); NaN after an overflow. */
@@ -244,6 +276,23 @@ export class Integrator<T> {
     return Math.abs(Math.atan2(this.A.toNumber(cross), this.A.toNumber(dot)));
   }
 }
+
+/**
+ * Which state update an operation is, for its stochastic-rounding bits (shaders/trajectory.wgsl passes the
+ * same numbers). The phase switch's few operations round to nearest.
+ */
+const UpdateOp = {
+  WdVx: 0,
+  WdVy: 1,
+  WdX: 2,
+  WdY: 3,
+  ExVx: 4,
+  ExVy: 5,
+  ExX: 6,
+  ExY: 7,
+  Lr: 8,
+} as const;
+type UpdateOp = (typeof UpdateOp)[keyof typeof UpdateOp];
 
 /** A component that was non-zero and is now exactly zero: it underflowed (or cancelled to nothing). */
 function roundsToZero<T>(A: Arith<T>, before: T, after: T): boolean {

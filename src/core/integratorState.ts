@@ -62,6 +62,8 @@ export interface TrajectoryState<T> extends TrajectoryEvents {
   scaleExp: number;
   t: number;
   phase: number;
+  /** The trajectory's index in its run (keys stochastic rounding's random bits). */
+  index: number;
 }
 
 /** Renormalise when the larger |component| of w̃ has its binary exponent outside [MIN, MAX] (docs/numerics.md). */
@@ -117,6 +119,7 @@ export function initialState<T>(
   constants: StepConstants<T>,
   x0: number,
   y0: number,
+  index = 0,
 ): TrajectoryState<T> {
   const x = A.from(x0);
   const y = A.from(y0);
@@ -129,6 +132,7 @@ export function initialState<T>(
     scaleExp: 0,
     t: 0,
     phase: 0,
+    index,
     ...noEvents(),
   };
 }

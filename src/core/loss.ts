@@ -105,13 +105,22 @@ export function fPrime<T>(A: Arith<T>, c: LossCoefficients<T>, ux: T, uy: T): T 
 
 /**
  * f''(θ) at (ux, uy), accumulated as angularTerms() does and as the f32 kernel's generated f_prime_second
- * (src/gpu/lossSource.ts): acc −= kka_k·c_k + kkb_k·s_k, then the rotation to harmonic k + 1.
+ * (src/gpu/lossSource.ts): acc −= kka_k·c_k + kkb_k·s_k, then the rotation to harmonic k + 1. The powers
+ * are A's; the sum may be taken in a wider format W with its own coefficients `cw`, as the kernel sums f''
+ * in f32 from the powers of an emulated format.
  */
-export function fSecond<T>(A: Arith<T>, c: LossCoefficients<T>, ux: T, uy: T): T {
-  let acc = A.zero;
+export function fSecond<T>(
+  A: Arith<T>,
+  c: LossCoefficients<T>,
+  ux: T,
+  uy: T,
+  W: Arith<T> = A,
+  cw: LossCoefficients<T> = c,
+): T {
+  let acc = W.zero;
   const h: Harmonic<T> = { c: ux, s: uy };
   for (let i = 0; i < c.harmonics; i++) {
-    acc = A.sub(acc, A.add(A.mul(c.kka[i], h.c), A.mul(c.kkb[i], h.s)));
+    acc = W.sub(acc, W.add(W.mul(cw.kka[i], h.c), W.mul(cw.kkb[i], h.s)));
     nextHarmonic(A, h, ux, uy);
   }
   return acc;

@@ -91,7 +91,7 @@ export class CpuBatch {
   reset(): void {
     const p = this.points;
     this.states = [];
-    for (let i = 0; i < this.count; i++) this.states.push(this.integrator.init(p[2 * i], p[2 * i + 1]));
+    for (let i = 0; i < this.count; i++) this.states.push(this.integrator.init(p[2 * i], p[2 * i + 1], i));
     this.history.clear();
     this.record();
   }

@@ -16,7 +16,7 @@ export function explainKernelCompileError(e: unknown, loss: FourierLoss, precisi
   if (!(e instanceof ShaderCompileError)) return e;
   const first = e.messages.find((m) => m.type === 'error') ?? e.messages[0];
   const detail = first ? ` (compiler: line ${first.lineNum}: ${first.message})` : '';
-  const other = precision === 'f32' ? 'df64' : 'f32';
+  const other = precision === 'df64' ? 'f32' : 'df64';
   return new KernelCompileError(
     `this GPU's shader compiler rejected the ${precision} kernel built for your loss (${loss.a.length} ` +
       `harmonics, compiled in as constants): try fewer harmonics, precision "${other}", or another loss` +

@@ -12,17 +12,17 @@ import { emptyRecord, sampleSteps, type TrajectoryRecord } from '../core/run/out
 import { type ExponentialSchedule, toExponential } from '../core/schedule';
 import type { GpuContext } from './device';
 import { type EngineSetup, TrajectoryEngine } from './engine';
-import type { GpuPrecision } from './layout';
+import { GPU_PRECISIONS, type GpuPrecision } from './layout';
 import type { ProbeReport } from './probeReport';
 import { applySnapshotSample } from './snapshotRecords';
 
 /** The precision of a GPU config; throws for the CPU-only precisions. */
 export function gpuPrecisionOf(config: ExperimentConfig): GpuPrecision {
   const p = config.precision;
-  if (p !== 'f32' && p !== 'df64') {
-    throw new RangeError(`precision ${p} does not run on the gpu backend (use f32 or df64)`);
+  if (!(GPU_PRECISIONS as readonly string[]).includes(p)) {
+    throw new RangeError(`precision ${p} does not run on the gpu backend (use ${GPU_PRECISIONS.join(', ')})`);
   }
-  return p;
+  return p as GpuPrecision;
 }
 
 /** What the engine is built with beyond the config. */

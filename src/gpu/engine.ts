@@ -14,7 +14,14 @@ import { compileTrajectoryKernel, createTrajectoryPipeline, DEFAULT_WORKGROUP_SI
 import { DispatchParams, type EngineSetup } from './engineSetup';
 import { decodeSnapshot, type EngineSnapshot, type SnapshotShape, snapshotBytes } from './engineSnapshot';
 import { withErrorScopes } from './errors';
-import { type GpuPrecision, METRIC_STRUCT, ringBytes, structLayout, TRAJECTORY_STRUCT } from './layout';
+import {
+  type GpuPrecision,
+  METRIC_STRUCT,
+  ringBytes,
+  stateFormat,
+  structLayout,
+  TRAJECTORY_STRUCT,
+} from './layout';
 import { checkBatchLimits } from './limits';
 import { createStaging, readStaging } from './readback';
 import { GapReducer } from './reduce';
@@ -155,7 +162,12 @@ export class TrajectoryEngine {
     q.writeBuffer(
       this.trajectories,
       0,
-      initialTrajectories(points, schedule, this.precision, this.shape.trajectory),
+      initialTrajectories(
+        points,
+        schedule,
+        stateFormat(this.precision, this.setup.numerics),
+        this.shape.trajectory,
+      ),
     );
     q.writeBuffer(this.metrics, 0, initialMetrics(this.count, this.shape.metric));
     this.t = 0;

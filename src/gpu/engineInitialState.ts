@@ -4,6 +4,7 @@
  */
 import { F32 } from '../core/arith';
 import { DD, ddMul } from '../core/dd';
+import { lowArith } from '../core/lowArith';
 import type { ExponentialSchedule } from '../core/schedule';
 import { type GpuPrecision, METRIC_EVENT_FIELDS, type StructLayout } from './layout';
 import { gpuReal, putReal } from './realValues';
@@ -22,9 +23,9 @@ export function initialTrajectories(
   const lr0 = gpuReal(schedule.expLr0, p);
   const binit = schedule.bufferInit;
   const realOf = (v: number) => gpuReal(new DD(v, 0), p);
-  // The f32 buffer is computed exactly as the CPU float32 mirror computes it.
-  const buf = (v: number) =>
-    p === 'f32' ? F32.mul(F32.fromDD(binit), F32.from(v)) : gpuReal(ddMul(binit, new DD(v, 0)), p);
+  // The single-word buffers are computed exactly as the CPU mirrors compute them.
+  const A = p === 'f32' ? F32 : p === 'df64' ? null : lowArith(p);
+  const buf = (v: number) => (A ? A.mul(A.fromDD(binit), A.from(v)) : gpuReal(ddMul(binit, new DD(v, 0)), p));
   for (let i = 0; i < count; i++) {
     const base = (i * size) / 4;
     const put = (field: string, v: number | [number, number]) => putReal(data, base + offsets[field] / 4, v);

@@ -5,6 +5,7 @@
  */
 import { DF64_STATE_BITS } from '../core/arith';
 import { RENORM_BAND, RENORM_EVERY, RENORM_MAX_SHIFT } from '../core/integrator';
+import { isLowFormat, lowArith } from '../core/lowArith';
 import { explainKernelCompileError } from './compileMessage';
 import type { GpuContext } from './device';
 import type { EngineSetup } from './engineSetup';
@@ -16,10 +17,13 @@ export const DEFAULT_WORKGROUP_SIZE = 64;
 
 /** The kernel's pipeline-overridable constants for `setup`. */
 export function kernelConstants(setup: EngineSetup): Record<string, number> {
+  // The band is the format's, as its CPU mirror keeps it (src/core/renormalize.ts).
+  const p = setup.precision;
+  const band = (isLowFormat(p) ? lowArith(p).renormBand : undefined) ?? RENORM_BAND;
   const constants: Record<string, number> = {
     WORKGROUP_SIZE: setup.workgroupSize ?? DEFAULT_WORKGROUP_SIZE,
-    RENORM_MIN_LOG2: RENORM_BAND.minLog2,
-    RENORM_MAX_LOG2: RENORM_BAND.maxLog2,
+    RENORM_MIN_LOG2: band.minLog2,
+    RENORM_MAX_LOG2: band.maxLog2,
     RENORM_MAX_SHIFT,
     RENORM_EVERY,
     // Without a ring the sampling code is compiled out (SwiftShader would run it every step, see the kernel).
@@ -44,7 +48,7 @@ export function compileTrajectoryKernel(
   return compileShaderModule(
     ctx.device,
     `${label} shader`,
-    trajectoryShader(p, setup.loss, setup.df64Sabotage),
+    trajectoryShader(p, setup.loss, setup.df64Sabotage, setup.numerics),
   ).catch((e: unknown) => {
     throw explainKernelCompileError(e, setup.loss, p);
   });

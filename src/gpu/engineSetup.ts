@@ -9,7 +9,13 @@ import type { FourierLoss } from '../core/loss';
 import { ClosedFormRate, type ExponentialSchedule, log2ProjectionFactor } from '../core/schedule';
 import type { ProbeSabotage } from './df64Source';
 import type { DispatchSpec } from './dispatchPlan';
-import { type GpuPrecision, makeStructuredView, PARAMS_STRUCT, structDefinition } from './layout';
+import {
+  type GpuPrecision,
+  makeStructuredView,
+  PARAMS_STRUCT,
+  stateFormat,
+  structDefinition,
+} from './layout';
 import { gpuReal } from './realValues';
 
 export interface EngineSetup {
@@ -48,7 +54,8 @@ export class DispatchParams {
 
   /** The Params bytes of dispatch `d` (a fresh copy: one per uniform slot). */
   encode(d: DispatchSpec): ArrayBuffer {
-    const p = this.setup.precision;
+    // The state's constants in its format (f32 under master weights); the loss's are compiled in.
+    const p = stateFormat(this.setup.precision, this.numerics);
     const { schedule, tolerance } = this.setup;
     const ph = schedule.phases[d.phase];
     const next = schedule.phases[d.phase + 1];

@@ -3,9 +3,18 @@
  * generated from them and the byte offsets come from reflecting that text with webgpu-utils, so no offset
  * is ever counted by hand. `R` is the kernel's real type: f32, or vec2<f32> (hi, lo) for df64.
  */
-import { makeShaderDataDefinitions, makeStructuredView, type StructDefinition } from 'webgpu-utils';
 
-export type GpuPrecision = 'f32' | 'df64';
+import { makeShaderDataDefinitions, makeStructuredView, type StructDefinition } from 'webgpu-utils';
+import type { NumericsConfig } from '../core/config/types';
+
+/** bf16 and f16 are stored as f32 (each value is exact there); df64 as (hi, lo) pairs. */
+export type GpuPrecision = 'f32' | 'df64' | 'bf16' | 'f16';
+export const GPU_PRECISIONS: readonly GpuPrecision[] = ['f32', 'df64', 'bf16', 'f16'];
+
+/** The format w, v and η̃ are kept in: the precision's own, or f32 under f32 master weights (bf16, f16). */
+export function stateFormat(p: GpuPrecision, numerics?: Partial<NumericsConfig>): GpuPrecision {
+  return numerics?.master === 'f32' && (p === 'bf16' || p === 'f16') ? 'f32' : p;
+}
 type FieldType = 'f32' | 'i32' | 'u32' | 'R';
 export type StructSpec = {
   readonly name: string;
@@ -84,7 +93,7 @@ export const METRIC_EVENT_FIELDS = [
 ] as const;
 
 export function realType(p: GpuPrecision): string {
-  return p === 'f32' ? 'f32' : 'vec2<f32>';
+  return p === 'df64' ? 'vec2<f32>' : 'f32';
 }
 
 export function structWgsl(spec: StructSpec, p: GpuPrecision): string {

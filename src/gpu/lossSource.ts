@@ -30,7 +30,7 @@ function realLiteral(x: DD, p: GpuPrecision, negate = false): string {
  * `fn name(ux: R, uy: R) -> <type>`: each accumulator updated once per harmonic by its `term(h)` (with
  * c, s = cos kθ, sin kθ), then the rotation to harmonic k + 1 (skipped after the last one: its result would
  * be unused). Accumulators that share the loop share the powers, so each equals what its own loop would give.
- * The rotation is (c·ux − s·uy, c·uy + s·ux) as r_dot2 (fused with one renormalisation in df64; the plain
+ * The rotation is (c·ux − s·uy, c·uy + s·ux) as g_dot2 (fused with one renormalisation in df64; the plain
  * f32 operations in that order otherwise).
  */
 function harmonicSumWgsl(
@@ -45,7 +45,7 @@ function harmonicSumWgsl(
   for (let h = 0; h < harmonics; h++) {
     for (const a of accumulators) lines.push(`  ${a.term(h)}`);
     if (h + 1 < harmonics) {
-      lines.push('  { let cn = r_dot2(c, ux, r_neg(s), uy); s = r_dot2(c, uy, s, ux); c = cn; }');
+      lines.push('  { let cn = g_dot2(c, ux, g_neg(s), uy); s = g_dot2(c, uy, s, ux); c = cn; }');
     }
   }
   lines.push(`  return ${result.value};`, '}', '');
@@ -57,9 +57,9 @@ type Coefficients = ReturnType<typeof scaledCoefficientsDD>;
 /** fp += k·b_k·cos kθ + (−k·a_k)·sin kθ: f'(θ), in the order of src/core/loss.ts fPrime(). */
 function fPrimeAccumulator(c: Coefficients, p: GpuPrecision) {
   return {
-    declare: 'var fp = r_from(0.0);',
+    declare: 'var fp = g_from(0.0);',
     term: (h: number) =>
-      `fp = r_add_dot2(fp, ${realLiteral(c.kb[h], p)}, c, ${realLiteral(c.ka[h], p, true)}, s);`,
+      `fp = g_add_dot2(fp, ${realLiteral(c.kb[h], p)}, c, ${realLiteral(c.ka[h], p, true)}, s);`,
   };
 }
 

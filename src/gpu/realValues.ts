@@ -1,6 +1,7 @@
 /** Rounding exactly-known constants (double-double) into the GPU's formats: f32, or df64 as (hi, lo). */
 import { fr } from '../core/arith';
 import { DD, ddToF32 } from '../core/dd';
+import { lowArith } from '../core/lowArith';
 import type { GpuPrecision } from './layout';
 
 /** Splits a double-double into the nearest float32 pair hi + lo. */
@@ -10,10 +11,12 @@ export function splitDf64(x: DD): [number, number] {
   return [hi, lo];
 }
 
-/** The value as the GPU receives it: a number for f32, [hi, lo] for df64. */
+/** The value as the GPU receives it: a number for f32, bf16 and f16, [hi, lo] for df64. */
 export function gpuReal(x: DD, p: GpuPrecision): number | [number, number] {
-  // f32: flushed like every kernel result, so the GPU starts where the CPU float32 mirror starts.
-  return p === 'f32' ? fr(ddToF32(x)) : splitDf64(x);
+  // f32: flushed like every kernel result, so the GPU starts where the CPU float32 mirror starts; bf16 and
+  // f16 rounded as their CPU mirrors round constants.
+  if (p === 'df64') return splitDf64(x);
+  return p === 'f32' ? fr(ddToF32(x)) : lowArith(p).fromDD(x);
 }
 
 export function gpuRealFromNumber(x: number, p: GpuPrecision): number | [number, number] {

@@ -7,7 +7,7 @@
 import { describeRange, type NumberRange } from '../core/config/fields';
 import { MAX_EXTRA_POINTS, MAX_HARMONICS, MAX_MILESTONES, RANGES } from '../core/config/schema';
 import type { ExperimentConfig, InitSpec } from '../core/config/types';
-import { LR_MODES } from '../core/config/types';
+import { BACKEND_PRECISIONS, LR_MODES } from '../core/config/types';
 import { PRESET_NAMES } from '../core/presets';
 import {
   bool,
@@ -239,8 +239,9 @@ export const FLAT_KEYS: readonly FlatKey[] = [
     group: 'config',
     write: (s) => s.config.precision,
     apply: (s, raw) => {
-      const p = pick(raw, ['f32', 'df64'] as const);
-      if (p === null) return 'must be f32 or df64 (the playground runs on the GPU)';
+      const p = pick(raw, BACKEND_PRECISIONS.gpu);
+      if (p === null)
+        return `must be one of ${BACKEND_PRECISIONS.gpu.join(', ')} (the playground runs on the GPU)`;
       s.config.precision = p;
       return null;
     },

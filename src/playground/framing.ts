@@ -8,7 +8,8 @@
  * aspect ratio. Work is capped (MAX_WORK trajectory-steps), so this stays fast for any config: beyond the
  * cap fewer, evenly spread trajectories are run.
  */
-import { type Arith, arithFor, type CpuPrecision } from '../core/arith';
+import type { Arith, CpuPrecision } from '../core/arith';
+import { arithFor } from '../core/arithFor';
 import { resolveLoss } from '../core/config/resolve';
 import type { ExperimentConfig } from '../core/config/types';
 import { initialPoints } from '../core/init';

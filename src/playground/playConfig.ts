@@ -20,6 +20,8 @@ export const PLAYGROUND_DEFAULTS: ExperimentConfig = {
 
 /** The GPU precision closest to a CPU one. */
 const GPU_PRECISION: Record<Precision, Precision> = {
+  bf16: 'bf16',
+  f16: 'f16',
   f32: 'f32',
   df64: 'df64',
   f64: 'df64',

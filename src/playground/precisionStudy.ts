@@ -16,6 +16,7 @@ import type { StudyStage } from '../core/study/runStudy';
 import type { StudyResult } from '../core/study/types';
 import { runConfigOnGpu } from '../gpu/configRun';
 import type { GpuContext } from '../gpu/device';
+import { GPU_PRECISIONS } from '../gpu/layout';
 import type { ProbeReport } from '../gpu/probe';
 import { df64Refusal, probeFor } from '../gpu/probeCache';
 import { driftSampleEvery } from './precisionData';
@@ -86,7 +87,7 @@ export async function runGpuPrecision(
   full = false,
 ): Promise<RunOutput | { skipped: string }> {
   const precision = config.precision;
-  if (precision !== 'f32' && precision !== 'df64')
+  if (!(GPU_PRECISIONS as readonly string[]).includes(precision))
     throw new RangeError(`${precision} is not a GPU precision`);
   const report = precision === 'df64' ? await probe() : undefined;
   const refusal = report ? df64Refusal(ctx, report) : null;

@@ -46,7 +46,8 @@ export type Theme = (typeof THEMES)[number];
 export const LINE_WIDTH_RANGE = { min: 0.5, max: 16 } as const;
 
 /** GPU precisions the playground can run side by side with the config's own. */
-export const COMPARE_PRECISIONS = ['f32', 'df64'] as const;
+export const COMPARE_PRECISIONS = ['bf16', 'f16', 'f32', 'df64'] as const;
+export type ComparePrecision = (typeof COMPARE_PRECISIONS)[number];
 
 export interface ViewState {
   mode: ViewMode;
@@ -58,7 +59,7 @@ export interface ViewState {
    * Precisions run beside the config's own on the same points, for the drift panel's per-precision curves
    * (only the config's precision is drawn as paths). Changing it rebuilds those runs.
    */
-  compare: ('f32' | 'df64')[];
+  compare: ComparePrecision[];
   /** Camera centre and half-height of the (plane / left) view; null: fit the start points. */
   camera: { center: [number, number]; halfHeight: number } | null;
   /** Path width in CSS pixels at 1080 lines (LINE_WIDTH_RANGE). */

@@ -10,6 +10,8 @@ import { palette } from '../render/theme';
 
 /** Precision colours on the dark theme. */
 export const PRECISION_COLOURS: Record<Precision, string> = {
+  bf16: '#f48fb1',
+  f16: '#fff176',
   f32: '#ff8a3d',
   df64: '#4fc3f7',
   f64: '#9ccc65',
@@ -19,6 +21,8 @@ export const PRECISION_COLOURS: Record<Precision, string> = {
 
 /** The same hues, darkened for the light theme's white panels. */
 export const PRECISION_COLOURS_LIGHT: Record<Precision, string> = {
+  bf16: '#be185d',
+  f16: '#a16207',
   f32: '#c2410c',
   df64: '#0369a1',
   f64: '#4d7c0f',

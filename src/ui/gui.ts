@@ -5,12 +5,19 @@
  * config still running.
  */
 import GUI, { type Controller } from 'lil-gui';
-import type { ExperimentConfig, InitSpec, LossSpec } from '../core/config/types';
+import {
+  BACKEND_PRECISIONS,
+  type ExperimentConfig,
+  type InitSpec,
+  type LossSpec,
+} from '../core/config/types';
 import { trajectoryCount } from '../core/init';
 import { PRESET_NAMES } from '../core/presets';
 import { FIGURES } from '../playground/figures';
 import {
   COLOR_MODES,
+  COMPARE_PRECISIONS,
+  type ComparePrecision,
   DENSITY_MODES,
   LINE_WIDTH_RANGE,
   QUIVER_MODES,
@@ -106,8 +113,11 @@ export class ControlPanel {
     showProjected: true,
     showExp: false,
     heatmap: true,
-    compareF32: false,
-    compareDf64: false,
+    /** One box per precision the drift panel can run beside the config's own. */
+    compareOn: Object.fromEntries(COMPARE_PRECISIONS.map((p) => [p, false])) as Record<
+      ComparePrecision,
+      boolean
+    >,
     lineWidth: 2.5,
     heads: true,
     density: 'auto' as ViewState['density'],
@@ -195,22 +205,17 @@ export class ControlPanel {
       .name('trajectories')
       .onFinishChange(() => this.commit());
     exp
-      .add(s, 'precision', ['f32', 'df64'])
+      .add(s, 'precision', [...BACKEND_PRECISIONS.gpu])
       .name('precision')
       .onFinishChange(() => this.commit());
     // Extra precisions on the same points, for the drift panel (the config's own precision draws the paths).
-    const compare = (): ViewState['compare'] => [
-      ...(s.compareF32 ? (['f32'] as const) : []),
-      ...(s.compareDf64 ? (['df64'] as const) : []),
-    ];
-    exp
-      .add(s, 'compareF32')
-      .name('also run f32 (drift panel)')
-      .onChange(() => this.actions.setView({ compare: compare() }));
-    exp
-      .add(s, 'compareDf64')
-      .name('also run df64 (drift panel)')
-      .onChange(() => this.actions.setView({ compare: compare() }));
+    const compare = (): ViewState['compare'] => COMPARE_PRECISIONS.filter((p) => s.compareOn[p]);
+    for (const p of COMPARE_PRECISIONS) {
+      exp
+        .add(s.compareOn, p)
+        .name(`also run ${p} (drift panel)`)
+        .onChange(() => this.actions.setView({ compare: compare() }));
+    }
 
     const view = this.gui.addFolder('View');
     view.add(s, 'fitView').name('fit view to start points');
@@ -288,8 +293,7 @@ export class ControlPanel {
     s.showWd = v.runs.weightDecay;
     s.showProjected = v.runs.projected;
     s.showExp = v.runs.exponential;
-    s.compareF32 = v.compare.includes('f32');
-    s.compareDf64 = v.compare.includes('df64');
+    for (const p of COMPARE_PRECISIONS) s.compareOn[p] = v.compare.includes(p);
     s.lineWidth = v.lineWidth;
     s.heads = v.heads;
     s.density = v.density;

@@ -5,7 +5,14 @@ import { parseOptions } from '../../src/bench/options';
 
 describe('bench options', () => {
   it('defaults, with every core for the threaded CPU rows', () => {
-    expect(parseOptions([])).toMatchObject({ n: 16384, steps: 1000, reps: 3, jsSubset: 1024, ddSubset: 64 });
+    expect(parseOptions([])).toMatchObject({
+      n: 16384,
+      steps: 1000,
+      reps: 3,
+      jsSubset: 1024,
+      ddSubset: 64,
+      lowSubset: 1024,
+    });
     expect(parseOptions([]).threads).toBe(availableParallelism());
   });
 
@@ -13,6 +20,7 @@ describe('bench options', () => {
     const o = parseOptions(['--n', '7', '--steps=9', '--reps', '2', '--js-subset=5', '--dd-subset', '3']);
     expect(o).toMatchObject({ n: 7, steps: 9, reps: 2, jsSubset: 5, ddSubset: 3 });
     expect(parseOptions(['--threads', '6']).threads).toBe(6);
+    expect(parseOptions(['--low-subset=512']).lowSubset).toBe(512);
     expect(parseOptions(['--workgroup-sizes', '32,64']).workgroupSizes).toEqual([32, 64]);
   });
 

@@ -838,10 +838,10 @@ describe('init', () => {
 describe('precision and backend', () => {
   it('unknown values list the choices', () => {
     expectIssue(
-      cfg({ precision: 'f16' }),
+      cfg({ precision: 'f8' }),
       'precision',
-      '"f16" is not allowed',
-      'expected one of f32, df64, f64, dd',
+      '"f8" is not allowed',
+      'expected one of bf16, f16, f32, df64, f64, dd',
     );
     expectIssue(cfg({ backend: 'tpu' }), 'backend', '"tpu" is not allowed', 'expected one of cpu, gpu');
     expectIssue(cfg({ precision: 'F64' }), 'precision', '"F64"');
@@ -896,7 +896,7 @@ describe('readConfig (lenient)', () => {
       steps: 0,
       sampleEvery: 10,
       driftTolerance: Number.NaN,
-      precision: 'f16',
+      precision: 'f8',
       backend: 'tpu',
       extra: 1,
     };

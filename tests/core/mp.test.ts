@@ -8,7 +8,7 @@
  */
 import type Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { arithFor } from '../../src/core/arith';
+import { arithFor } from '../../src/core/arithFor';
 import { Integrator, type StepConstants } from '../../src/core/integrator';
 import type { FourierLoss } from '../../src/core/loss';
 import { type MpArith, mpArith, mpDigits, mpSamplePair } from '../../src/core/mp';

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { makeShaderDataDefinitions } from 'webgpu-utils';
 import { findPreset } from '../../src/core/presets';
 import {
+  GPU_PRECISIONS,
   type GpuPrecision,
   type StructLayout as Layout,
   METRIC_EVENT_FIELDS,
@@ -62,41 +63,46 @@ const METRIC: Layout = {
   },
 };
 
-const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
-  f32: {
-    Params: {
-      size: 84,
-      offsets: {
-        ...PARAMS_HEAD,
-        tan2_tol: 52,
-        eta: 56,
-        lambda: 60,
-        gamma: 64,
-        growth: 68,
-        switch_factor: 72,
-        kappa: 76,
-        lr_t0: 80,
-      },
+const F32_LAYOUT: Record<string, Layout> = {
+  Params: {
+    size: 84,
+    offsets: {
+      ...PARAMS_HEAD,
+      tan2_tol: 52,
+      eta: 56,
+      lambda: 60,
+      gamma: 64,
+      growth: 68,
+      switch_factor: 72,
+      kappa: 76,
+      lr_t0: 80,
     },
-    Trajectory: {
-      size: 48,
-      offsets: {
-        wd_x: 0,
-        wd_y: 4,
-        wd_vx: 8,
-        wd_vy: 12,
-        ex_x: 16,
-        ex_y: 20,
-        ex_vx: 24,
-        ex_vy: 28,
-        lr: 32,
-        scale_exp: 36,
-        wd_scale_exp: 40,
-        lr_exp: 44,
-      },
-    },
-    Metric: METRIC,
   },
+  Trajectory: {
+    size: 48,
+    offsets: {
+      wd_x: 0,
+      wd_y: 4,
+      wd_vx: 8,
+      wd_vy: 12,
+      ex_x: 16,
+      ex_y: 20,
+      ex_vx: 24,
+      ex_vy: 28,
+      lr: 32,
+      scale_exp: 36,
+      wd_scale_exp: 40,
+      lr_exp: 44,
+    },
+  },
+  Metric: METRIC,
+};
+
+const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
+  f32: F32_LAYOUT,
+  // bf16 and f16 are stored as f32.
+  bf16: F32_LAYOUT,
+  f16: F32_LAYOUT,
   df64: {
     Params: {
       size: 120,
@@ -136,7 +142,7 @@ const EXPECTED: Record<GpuPrecision, Record<string, Layout>> = {
 };
 
 const SPECS: StructSpec[] = [PARAMS_STRUCT, TRAJECTORY_STRUCT, METRIC_STRUCT];
-const PRECISIONS: GpuPrecision[] = ['f32', 'df64'];
+const PRECISIONS: readonly GpuPrecision[] = GPU_PRECISIONS;
 
 describe.skipIf(!ctx)('struct layouts', () => {
   for (const p of PRECISIONS) {

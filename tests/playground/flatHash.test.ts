@@ -418,7 +418,7 @@ describe('readable links: problems', () => {
     [
       '#precision=f64&steps=500',
       'precision',
-      "must be f32 or df64 (the playground runs on the GPU) (got 'f64'); ignored",
+      "must be one of f32, df64, bf16, f16 (the playground runs on the GPU) (got 'f64'); ignored",
     ],
     ['#view=cube&steps=500', 'view', "must be one of plane, sideBySide, polar (got 'cube'); ignored"],
     [

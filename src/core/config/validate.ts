@@ -26,10 +26,12 @@ import {
   BACKENDS,
   type ExperimentConfig,
   type InitSpec,
+  LOW_PRECISIONS,
   type LossSpec,
   LR_MODES,
   type NumericsConfig,
   PRECISIONS,
+  ROUNDINGS,
 } from './types';
 
 const TOP_KEYS = [
@@ -67,6 +69,7 @@ export function readConfig(input: unknown): { config: ExperimentConfig; issues: 
     numerics: readNumerics(sink, obj.numerics),
   };
   checkPrecisionBackend(sink, config);
+  checkLowOptions(sink, config);
   checkStartRange(sink, config);
   return { config, issues: sink.issues };
 }
@@ -91,12 +94,40 @@ function checkPrecisionBackend(sink: IssueSink, c: ExperimentConfig): void {
 
 function readNumerics(sink: IssueSink, value: unknown): NumericsConfig {
   const d = DEFAULT_CONFIG.numerics;
-  const o = readObject(sink, 'numerics', value, ['renormalize', 'lrMode']);
+  const o = readObject(sink, 'numerics', value, ['renormalize', 'lrMode', 'rounding', 'seed', 'master']);
   if (o === null) return { ...d };
-  return {
+  const out: NumericsConfig = {
     renormalize: readBoolean(sink, 'numerics.renormalize', o.renormalize, d.renormalize),
     lrMode: readEnum(sink, 'numerics.lrMode', o.lrMode, LR_MODES, d.lrMode),
   };
+  // The training-format options appear in the config (and the output) only when given.
+  if (o.rounding !== undefined)
+    out.rounding = readEnum(sink, 'numerics.rounding', o.rounding, ROUNDINGS, 'nearest');
+  if (o.seed !== undefined) out.seed = readNumber(sink, 'numerics.seed', o.seed, RANGES.seed, 0);
+  if (o.master !== undefined)
+    out.master = readEnum(sink, 'numerics.master', o.master, ['f32'] as const, 'f32');
+  return out;
+}
+
+/** Stochastic rounding and master weights are properties of the training formats: elsewhere they are refused. */
+function checkLowOptions(sink: IssueSink, c: ExperimentConfig): void {
+  const n = c.numerics;
+  if (n.master !== undefined && n.rounding === 'stochastic')
+    sink.add(
+      'numerics.rounding',
+      'stochastic rounding and f32 master weights are alternative cures for low-precision updates: choose one',
+    );
+  if (LOW_PRECISIONS.includes(c.precision)) return;
+  if (n.rounding === 'stochastic')
+    sink.add(
+      'numerics.rounding',
+      `stochastic rounding applies to bf16 and f16, not ${c.precision} (use "nearest" or drop it)`,
+    );
+  if (n.master !== undefined)
+    sink.add(
+      'numerics.master',
+      `f32 master weights apply to bf16 and f16, not ${c.precision} (drop "master")`,
+    );
 }
 
 function readLoss(sink: IssueSink, value: unknown): LossSpec {

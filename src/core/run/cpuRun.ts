@@ -5,7 +5,8 @@
  * A run is split in two so that worker threads can share it: cpuRecords integrates any contiguous range of
  * trajectories (they are independent), and cpuOutput assembles the records of all of them, in order.
  */
-import { type Arith, arithFor, type CpuPrecision } from '../arith';
+import type { Arith, CpuPrecision } from '../arith';
+import { arithFor } from '../arithFor';
 import { resolveLoss } from '../config/resolve';
 import type { ExperimentConfig } from '../config/types';
 import { initialPoints } from '../init';
@@ -24,6 +25,8 @@ export interface CpuRunOptions {
   bits?: number;
   /** Leave out the per-sample trajectory data (slimOutput): what the Precision tab's study reads. */
   slim?: boolean;
+  /** Index of the first of the given points in the whole config (keys stochastic rounding; default 0). */
+  firstIndex?: number;
 }
 
 /** A sample pair as float64 mantissas and a power-of-two exponent (formats wider in range than float64). */
@@ -57,7 +60,8 @@ export function simulateCpu<T>(
   const n = points.length / 2;
   const records: TrajectoryRecord[] = [];
   for (let i = 0; i < n; i++) {
-    const s = integrator.init(points[2 * i], points[2 * i + 1]);
+    // The trajectory's index in the whole config keys its stochastic rounding (the GPU uses the same).
+    const s = integrator.init(points[2 * i], points[2 * i + 1], (options.firstIndex ?? 0) + i);
     const rec = emptyRecord(points, i, at.length);
     let next = 0;
     for (let t = 0; ; t++) {
@@ -101,7 +105,11 @@ interface CpuRunSetup {
   schedule: ExponentialSchedule;
   mp?: MpRunInfo;
   /** Integrates the given interleaved points (built on demand: only the workers need an integrator). */
-  simulate: (points: Float64Array, onProgress?: (done: number, total: number) => void) => TrajectoryRecord[];
+  simulate: (
+    points: Float64Array,
+    onProgress?: (done: number, total: number) => void,
+    firstIndex?: number,
+  ) => TrajectoryRecord[];
 }
 
 function cpuRunSetup(config: ExperimentConfig, bits?: number): CpuRunSetup {
@@ -135,10 +143,10 @@ function cpuRunSetup(config: ExperimentConfig, bits?: number): CpuRunSetup {
     config,
     loss,
     schedule,
-    simulate: (points, onProgress) => {
-      const A = arithFor(config.precision as CpuPrecision);
+    simulate: (points, onProgress, firstIndex) => {
+      const A = arithFor(config.precision as CpuPrecision, undefined, config.numerics.master);
       const integrator = new Integrator(A, loss, schedule, config.driftTolerance, config.numerics);
-      return simulateCpu(integrator, points, config.steps, config.sampleEvery, { onProgress });
+      return simulateCpu(integrator, points, config.steps, config.sampleEvery, { onProgress, firstIndex });
     },
   };
 }
@@ -151,7 +159,7 @@ export function cpuRecords(
 ): TrajectoryRecord[] {
   const points = initialPoints(config.init);
   const part = range === null ? points : points.subarray(2 * range.start, 2 * range.end);
-  return cpuRunSetup(config, options.bits).simulate(part, options.onProgress);
+  return cpuRunSetup(config, options.bits).simulate(part, options.onProgress, range?.start ?? 0);
 }
 
 /** The output contract from the records of every trajectory of `config`, in trajectory order. */

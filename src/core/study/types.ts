@@ -7,6 +7,8 @@ import type { LineFit } from './stats';
 /** Nominal significand bits; df64's are replaced by the probe's measurement when there is one. */
 /** dd and df64: the bits their stored positions keep (DD_STATE_BITS, DF64_STATE_BITS), see docs/numerics.md. */
 export const NOMINAL_BITS: Record<Precision, number> = {
+  bf16: 8,
+  f16: 11,
   f32: 24,
   df64: DF64_STATE_BITS,
   f64: 53,
@@ -15,6 +17,8 @@ export const NOMINAL_BITS: Record<Precision, number> = {
 };
 
 export const BACKEND_OF: Record<Precision, 'cpu' | 'gpu'> = {
+  bf16: 'gpu',
+  f16: 'gpu',
   f32: 'gpu',
   df64: 'gpu',
   f64: 'cpu',
