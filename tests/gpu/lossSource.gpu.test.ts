@@ -24,7 +24,7 @@ describe('fPrimeWgsl', () => {
   it('f32: unrolls one accumulation per harmonic and one rotation between harmonics', () => {
     const src = fPrimeWgsl(loss, 'f32');
     const k = loss.a.length;
-    expect(src.match(/fp = r_add_dot2/g)?.length).toBe(k);
+    expect(src.match(/fp = g_add_dot2/g)?.length).toBe(k);
     expect(src.match(/let cn = /g)?.length).toBe(k - 1);
     expect(src).toMatch(/^fn f_prime\(ux: R, uy: R\) -> R \{/);
   });
@@ -39,7 +39,7 @@ describe('fPrimeWgsl', () => {
     const big = { a: Array.from({ length: k }, () => 0.1), b: Array.from({ length: k }, () => 0.2) };
     const src = fPrimeWgsl(big, 'df64');
     expect(src).not.toContain('chorner');
-    expect(src.match(/fp = r_add_dot2/g)?.length).toBe(k);
+    expect(src.match(/fp = g_add_dot2/g)?.length).toBe(k);
   });
   it('df64 constants are (hi, lo) pairs whose lo is non-zero where the coefficient is not a float32', () => {
     const src = fPrimeWgsl(loss, 'df64');
