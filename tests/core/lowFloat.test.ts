@@ -16,17 +16,8 @@ import {
   srBits,
   stochasticRoundLow,
 } from '../../src/core/lowFloat';
+import { bits, f32 } from './f32Bits';
 
-const F = new Float32Array(1);
-const U = new Uint32Array(F.buffer);
-function f32(b: number): number {
-  U[0] = b >>> 0;
-  return F[0];
-}
-function bits(x: number): number {
-  F[0] = x;
-  return U[0];
-}
 /** Same f32 value, sign of zero included; any NaN equals any NaN. */
 const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 

@@ -19,6 +19,7 @@ import {
   roundToBits,
 } from '../../src/core/rangePrediction';
 import { type ExponentialSchedule, type OptimizerConfig, toExponential } from '../../src/core/schedule';
+import { GENERAL_STARTS } from './rangeStarts';
 
 const A = lowArith('f16');
 const PLAIN: NumericsConfig = { renormalize: false, lrMode: 'recurrence' };
@@ -78,13 +79,7 @@ SWEEP.push(
   ['first η̃ past max is 2^16', opt(0.68, 0.1 / 0.68)],
 );
 /** Starts in general position (none on a ray where the gradient cancels exactly, see below). */
-const STARTS: [number, number][] = [
-  [-0.7, 0.7],
-  [1, 0.3],
-  [0.3, -1.5],
-  [2, 2],
-  [-1.2, -0.4],
-];
+const STARTS = GENERAL_STARTS;
 
 interface Case {
   label: string;

@@ -11,6 +11,7 @@ import { lowArith } from '../../src/core/lowArith';
 import { PRESET_NAMES } from '../../src/core/presets';
 import { predictRangeFailure } from '../../src/core/rangePrediction';
 import { type OptimizerConfig, toExponential } from '../../src/core/schedule';
+import { GENERAL_STARTS } from '../core/rangeStarts';
 import { presetLoss } from './engineHelpers';
 import { captureRun, gpuTestSetup, testOptimizer as opt } from './gpuTestUtils';
 
@@ -18,14 +19,8 @@ const { ctx, isSwiftShader } = await gpuTestSetup();
 
 const PLAIN: NumericsConfig = { renormalize: false, lrMode: 'recurrence' };
 const RENORM: NumericsConfig = { renormalize: true, lrMode: 'recurrence' };
-const STARTS: [number, number][] = [
-  [-0.7, 0.7],
-  [1, 0.3],
-  [0.3, -1.5],
-  [2, 2],
-  [-1.2, -0.4],
-  [0.5, 0],
-];
+// One start on the x-axis as well: on double-well that is a ray where the gradient cancels exactly.
+const STARTS: [number, number][] = [...GENERAL_STARTS, [0.5, 0]];
 const POINTS = new Float64Array(STARTS.flat());
 /** SwiftShader crashes on very long dispatches (src/gpu/device.ts): a few thousand steps each. */
 const MAX_STEPS_PER_DISPATCH = 4000;

@@ -12,6 +12,7 @@ import roundLowWgsl from '../../shaders/round_low.wgsl?raw';
 import { roundBF16, roundF16, srBits, stochasticRoundLow } from '../../src/core/lowFloat';
 import { invocationsPerDispatch } from '../../src/gpu/device';
 import { compileShaderModule } from '../../src/gpu/errors';
+import { bits, f32 } from '../core/f32Bits';
 import { gpuOrSkip, readBuffer } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();
@@ -97,16 +98,6 @@ async function runKernel(
   }
 }
 
-const F = new Float32Array(1);
-const U = new Uint32Array(F.buffer);
-function f32(b: number): number {
-  U[0] = b >>> 0;
-  return F[0];
-}
-function bits(x: number): number {
-  F[0] = x;
-  return U[0];
-}
 const isNaNBits = (b: number) => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
 
 /** Seeded uniform u32 (mulberry32). */
