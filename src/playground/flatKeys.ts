@@ -7,7 +7,7 @@
 import { describeRange, type NumberRange } from '../core/config/fields';
 import { MAX_EXTRA_POINTS, MAX_HARMONICS, MAX_MILESTONES, RANGES } from '../core/config/schema';
 import type { ExperimentConfig, InitSpec } from '../core/config/types';
-import { BACKEND_PRECISIONS, LR_MODES } from '../core/config/types';
+import { BACKEND_PRECISIONS, LR_MODES, ROUNDINGS } from '../core/config/types';
 import { PRESET_NAMES } from '../core/presets';
 import {
   bool,
@@ -112,6 +112,50 @@ function boolKey(key: string, path: string): FlatKey {
       return null;
     },
   };
+}
+
+/**
+ * The training formats' optional numerics (bf16, f16): written only when set, so that a link keeps them and
+ * links without them stay as they were.
+ */
+function trainingFormatKeys(): FlatKey[] {
+  const n = (s: FlatState) => s.config.numerics;
+  return [
+    {
+      key: 'rounding',
+      group: 'config',
+      write: (s) => n(s).rounding ?? null,
+      apply: (s, raw) => {
+        const v = pick(raw, ROUNDINGS);
+        if (v === null) return `must be one of ${ROUNDINGS.join(', ')}`;
+        n(s).rounding = v;
+        return null;
+      },
+    },
+    {
+      key: 'seed',
+      group: 'config',
+      write: (s) => (n(s).seed === undefined ? null : fmt(n(s).seed!)),
+      apply: (s, raw) => {
+        const x = num(raw);
+        if (x === null || !inRange(x, RANGES.seed)) return `must be ${describeRange(RANGES.seed)}`;
+        n(s).seed = x;
+        return null;
+      },
+    },
+    {
+      key: 'master',
+      group: 'config',
+      write: (s) => n(s).master ?? null,
+      apply: (s, raw) => {
+        const t = raw.trim().toLowerCase();
+        if (t === 'f32') n(s).master = 'f32';
+        else if (t === 'off' || t === 'none') delete n(s).master;
+        else return 'must be f32 (master weights) or off';
+        return null;
+      },
+    },
+  ];
 }
 
 /** Fourier coefficients: `a` or `b` alone makes the other all zeros; the shorter list is padded with zeros. */
@@ -258,6 +302,7 @@ export const FLAT_KEYS: readonly FlatKey[] = [
   },
   boolKey('renorm', 'config.numerics.renormalize'),
   enumKey('lrMode', LR_MODES, 'config.numerics.lrMode'),
+  ...trainingFormatKeys(),
   enumKey('view', VIEW_MODES, 'view.mode'),
   enumKey('quiver', QUIVER_MODES, 'view.quiver'),
   enumKey('color', COLOR_MODES, 'view.colorBy'),
@@ -345,4 +390,7 @@ export const PATH_KEYS: Record<string, string> = {
   backend: 'backend',
   'numerics.renormalize': 'renorm',
   'numerics.lrMode': 'lrMode',
+  'numerics.rounding': 'rounding',
+  'numerics.seed': 'seed',
+  'numerics.master': 'master',
 };

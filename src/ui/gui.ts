@@ -10,6 +10,7 @@ import {
   type ExperimentConfig,
   type InitSpec,
   type LossSpec,
+  type NumericsConfig,
 } from '../core/config/types';
 import { trajectoryCount } from '../core/init';
 import { PRESET_NAMES } from '../core/presets';
@@ -91,6 +92,8 @@ export class ControlPanel {
     initMode: 'ring' as InitMode,
     count: 4096,
     precision: 'f32',
+    /** bf16/f16 updates: rounded to nearest, stochastically, or kept in f32 (master weights). */
+    lowUpdates: 'nearest' as LowUpdates,
     expression: '',
     harmonics: 16,
     milestones: '',
@@ -208,6 +211,10 @@ export class ControlPanel {
       .add(s, 'precision', [...BACKEND_PRECISIONS.gpu])
       .name('precision')
       .onFinishChange(() => this.commit());
+    exp
+      .add(s, 'lowUpdates', LOW_UPDATES)
+      .name('bf16/f16 updates')
+      .onFinishChange(() => this.commit());
     // Extra precisions on the same points, for the drift panel (the config's own precision draws the paths).
     const compare = (): ViewState['compare'] => COMPARE_PRECISIONS.filter((p) => s.compareOn[p]);
     for (const p of COMPARE_PRECISIONS) {
@@ -311,6 +318,12 @@ export class ControlPanel {
     s.initMode = initMode(config.init);
     s.count = trajectoryCount(config.init);
     s.precision = config.precision;
+    s.lowUpdates =
+      config.numerics.master === 'f32'
+        ? 'f32 master'
+        : config.numerics.rounding === 'stochastic'
+          ? 'stochastic'
+          : 'nearest';
     s.expression = 'expression' in config.loss ? config.loss.expression : '';
     if ('expression' in config.loss) s.harmonics = config.loss.harmonics;
     s.milestones = config.optimizer.milestones.join(', ');
@@ -347,6 +360,7 @@ export class ControlPanel {
       },
       init: initFor(s.initMode, s.count, cur.init),
       precision: s.precision,
+      numerics: numericsFor(cur.numerics, s.precision, s.lowUpdates),
       steps: s.steps,
       sampleEvery: Math.min(cur.sampleEvery, s.steps),
     };
@@ -367,4 +381,16 @@ export class ControlPanel {
     const ok = await this.actions.apply(this.candidate());
     if (!ok) this.sync(this.actions.current(), this.actions.isPlaying(), this.state.stepsPerFrame);
   }
+}
+
+type LowUpdates = 'nearest' | 'stochastic' | 'f32 master';
+const LOW_UPDATES: LowUpdates[] = ['nearest', 'stochastic', 'f32 master'];
+
+/** The numerics with the bf16/f16 update choice applied (other precisions take neither option). */
+function numericsFor(cur: NumericsConfig, precision: string, updates: LowUpdates): NumericsConfig {
+  const { rounding: _r, master: _m, ...rest } = cur;
+  if (precision !== 'bf16' && precision !== 'f16') return rest;
+  if (updates === 'stochastic') return { ...rest, rounding: 'stochastic' };
+  if (updates === 'f32 master') return { ...rest, master: 'f32' };
+  return rest;
 }
