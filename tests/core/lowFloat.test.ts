@@ -16,21 +16,10 @@ import {
   srBits,
   stochasticRoundLow,
 } from '../../src/core/lowFloat';
-import { bits, f32 } from './f32Bits';
+import { bits, f32, rng } from './f32Bits';
 
 /** Same f32 value, sign of zero included; any NaN equals any NaN. */
 const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
-
-/** Seeded uniform u32 (mulberry32), independent of srBits. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** IEEE binary16 bit pattern -> value, written out from the format's definition. */
 function decodeF16(h: number): number {

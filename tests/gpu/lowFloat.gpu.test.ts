@@ -12,7 +12,7 @@ import roundLowWgsl from '../../shaders/round_low.wgsl?raw';
 import { roundBF16, roundF16, srBits, stochasticRoundLow } from '../../src/core/lowFloat';
 import { invocationsPerDispatch } from '../../src/gpu/device';
 import { compileShaderModule } from '../../src/gpu/errors';
-import { bits, f32 } from '../core/f32Bits';
+import { bits, f32, rng } from '../core/f32Bits';
 import { gpuOrSkip, readBuffer } from './gpuTestUtils';
 
 const ctx = await gpuOrSkip();
@@ -99,17 +99,6 @@ async function runKernel(
 }
 
 const isNaNBits = (b: number) => (b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0;
-
-/** Seeded uniform u32 (mulberry32). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 /** The f32 inputs (as bits): f16 values and midpoints ± 1 ulp, the dense bf16 sample, random f32. */
 function inputBits(): number[] {
