@@ -31,23 +31,23 @@ export function realPrelude(p: GpuPrecision, sabotage?: ProbeSabotage, master?: 
  */
 function gradientOpsWgsl(rounded: boolean): string {
   const ops = [
-    ['in', 'a: R', 'a', 'r_q(a)'],
-    ['from', 'a: f32', 'r_from(a)', 'r_q(a)'],
-    ['add', 'a: R, b: R', 'r_add(a, b)', 'r_q(a + b)'],
-    ['mul', 'a: R, b: R', 'r_mul(a, b)', 'r_q(a * b)'],
-    ['neg', 'a: R', 'r_neg(a)', '-a'],
-    ['inv_sqrt', 'a: R', 'r_inv_sqrt(a)', 'r_q(inverseSqrt(a))'],
-    ['dot2', 'a: R, b: R, c: R, d: R', 'r_dot2(a, b, c, d)', 'r_q(r_q(a * b) + r_q(c * d))'],
+    ['g_in', 'a: R', 'a', 'r_q(a)'],
+    ['g_from', 'a: f32', 'r_from(a)', 'r_q(a)'],
+    ['g_add', 'a: R, b: R', 'r_add(a, b)', 'r_q(a + b)'],
+    ['g_mul', 'a: R, b: R', 'r_mul(a, b)', 'r_q(a * b)'],
+    ['g_neg', 'a: R', 'r_neg(a)', '-a'],
+    ['g_inv_sqrt', 'a: R', 'r_inv_sqrt(a)', 'r_q(inverseSqrt(a))'],
+    ['g_dot2', 'a: R, b: R, c: R, d: R', 'r_dot2(a, b, c, d)', 'r_q(r_q(a * b) + r_q(c * d))'],
     [
-      'add_dot2',
+      'g_add_dot2',
       'acc: R, a: R, b: R, c: R, d: R',
       'r_add_dot2(acc, a, b, c, d)',
       'r_q(acc + g_dot2(a, b, c, d))',
     ],
-    ['scale_by', 'a: R, f: vec3<f32>', 'r_scale_by(a, f)', 'r_q(r_q(r_q(a * f.x) * f.y) * f.z)'],
+    ['g_scale_by', 'a: R, f: vec3<f32>', 'r_scale_by(a, f)', 'r_q(r_q(r_q(a * f.x) * f.y) * f.z)'],
   ];
   return ops
-    .map(([n, args, alias, round]) => `fn g_${n}(${args}) -> R { return ${rounded ? round : alias}; }`)
+    .map(([n, args, alias, round]) => `fn ${n}(${args}) -> R { return ${rounded ? round : alias}; }`)
     .join('\n');
 }
 
