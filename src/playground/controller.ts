@@ -292,7 +292,12 @@ export class PlaygroundController {
     const cam = this.viewState.camera;
     // The URL's camera applies to the first run only; later an init change refits, unless a click added it.
     if (cam && !previous) this.backend.camera.setPlaneView(cam.center, cam.halfHeight);
-    else if (initChanged && !this.keepCamera) this.fitView();
+    else if (initChanged && !this.keepCamera) {
+      this.fitView();
+      // The refit camera is what a link must reproduce: write it now, not after the next frame (which can
+      // take longer than the hash delay on a software GPU).
+      if (previous) this.url.write(encodeHash(config, this.view, { embed: this.embed }));
+    }
     this.ui.sync(config, this.loop.playing, this.loop.stepsPerFrame);
     this.loop.invalidate();
   }

@@ -125,12 +125,19 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     steps: fc.integer({ min: 1, max: 100_000 }),
     sampleEvery: fc.integer({ min: 1, max: 50 }),
     driftTolerance: fc.double({ min: 1e-9, max: 1.5, noNaN: true }),
-    precision: fc.constantFrom('f32' as const, 'df64' as const),
+    precision: fc.constantFrom('f32' as const, 'df64' as const, 'bf16' as const, 'f16' as const),
     backend: fc.constant('gpu' as const),
-    numerics: fc.record({
-      renormalize: fc.boolean(),
-      lrMode: fc.constantFrom('recurrence' as const, 'closedForm' as const),
-    }),
+    numerics: fc.record(
+      {
+        renormalize: fc.boolean(),
+        lrMode: fc.constantFrom('recurrence' as const, 'closedForm' as const),
+        // The training formats' options (valid with bf16/f16 only: the filter below keeps those).
+        rounding: fc.constantFrom('nearest' as const, 'stochastic' as const),
+        seed: fc.integer({ min: 0, max: 4294967295 }),
+        master: fc.constant('f32' as const),
+      },
+      { requiredKeys: ['renormalize', 'lrMode'] },
+    ),
   })
   .filter((c) => readConfig(c).issues.length === 0);
 
@@ -141,9 +148,14 @@ const validView: fc.Arbitrary<ViewState> = fc
     colorBy: fc.constantFrom(...COLOR_MODES),
     runs: fc.record({ weightDecay: fc.boolean(), projected: fc.boolean(), exponential: fc.boolean() }),
     heatmap: fc.boolean(),
-    compare: fc.constantFrom([], ['f32'], ['df64'], ['f32', 'df64'], ['df64', 'f32']) as fc.Arbitrary<
-      ViewState['compare']
-    >,
+    compare: fc.constantFrom(
+      [],
+      ['f32'],
+      ['df64'],
+      ['f32', 'df64'],
+      ['df64', 'f32'],
+      ['bf16', 'f16'],
+    ) as fc.Arbitrary<ViewState['compare']>,
     camera: fc.option(
       fc.record({
         center: fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), coord),
