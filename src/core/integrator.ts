@@ -60,6 +60,9 @@ export class Integrator<T> {
   /** Stochastic rounding of state updates (bf16, f16 with numerics.rounding 'stochastic'), else null. */
   private readonly stochastic: ((wide: T, bits: number) => T) | null;
   private readonly seed: number;
+  private readonly updAdd: (a: T, b: T, s: TrajectoryState<T>, op: UpdateOp) => T;
+  private readonly updSub: (a: T, b: T, s: TrajectoryState<T>, op: UpdateOp) => T;
+  private readonly updMul: (a: T, b: T, s: TrajectoryState<T>, op: UpdateOp) => T;
 
   constructor(
     readonly A: Arith<T>,
@@ -83,6 +86,9 @@ export class Integrator<T> {
     const sr = this.numerics.rounding === 'stochastic' && A.stochasticRound !== undefined;
     this.stochastic = sr ? (x, bits) => A.stochasticRound!(x, bits) : null;
     this.seed = this.numerics.seed ?? 0;
+    this.updAdd = this.makeUpdate('add');
+    this.updSub = this.makeUpdate('sub');
+    this.updMul = this.makeUpdate('mul');
     this.wideCoeffs = A.wide ? lossCoefficients(A.wide, loss) : this.coeffs;
     this.closed = this.numerics.lrMode === 'closedForm' ? new ClosedFormRate(schedule) : null;
     this.flushing = A.flushesSubnormals === true;
@@ -94,12 +100,22 @@ export class Integrator<T> {
   }
 
   /**
-   * A state update a ∘ b (w, v or η̃): rounded to nearest, or with stochastic rounding the wide (f32) result
-   * rounded up or down from the bits keyed by (seed, trajectory, step, op), as the kernel's upd_* do.
+   * The state updates a ∘ b (w, v or η̃): the format's own operations, or with stochastic rounding the wide
+   * (f32) result rounded up or down from the bits keyed by (seed, trajectory, step, op), as the kernel's
+   * upd_* do. Chosen once here: the step calls them without a per-update branch or keyed lookup (the f64
+   * integrator ran 2.6× slower with one).
    */
-  private update(kind: 'add' | 'sub' | 'mul', a: T, b: T, s: TrajectoryState<T>, op: UpdateOp): T {
-    if (this.stochastic === null) return this.A[kind](a, b);
-    return this.stochastic(this.W[kind](a, b), srBits(this.seed, s.index, s.t + 1, op));
+  private makeUpdate(kind: 'add' | 'sub' | 'mul'): (a: T, b: T, s: TrajectoryState<T>, op: UpdateOp) => T {
+    const round = this.stochastic;
+    if (round === null) return this.A[kind];
+    const wide = this.W[kind];
+    const seed = this.seed;
+    return (a, b, s, op) => round(wide(a, b), srBits(seed, s.index, s.t + 1, op));
+  }
+
+  /** A stored value as the gradient's format holds it (rounded into it under f32 master weights). */
+  private inGradientFormat(a: T): T {
+    return this.G === this.A ? a : this.G.from(this.A.toNumber(a));
   }
 
   /** Advance one step in place. */
@@ -118,8 +134,8 @@ export class Integrator<T> {
     const wx0 = w.x;
     const wy0 = w.y;
     const G = this.G;
-    const gwx = G === A ? w.x : G.from(A.toNumber(w.x));
-    const gwy = G === A ? w.y : G.from(A.toNumber(w.y));
+    const gwx = this.inGradientFormat(w.x);
+    const gwy = this.inGradientFormat(w.y);
     const r2 = G.add(G.mul(gwx, gwx), G.mul(gwy, gwy));
     const inv = G.invSqrt(r2);
     const ux = G.mul(gwx, inv);
@@ -130,10 +146,10 @@ export class Integrator<T> {
     const gx = G.neg(G.mul(uy, g));
     const gy = G.mul(ux, g);
     s.wdAbsorbedStep = A.isZero(gx) && A.isZero(gy) ? (s.wdAbsorbedStep ?? s.t) : null;
-    w.vx = this.update('add', A.mul(gamma, w.vx), A.add(gx, A.mul(lam, w.x)), s, UpdateOp.WdVx);
-    w.vy = this.update('add', A.mul(gamma, w.vy), A.add(gy, A.mul(lam, w.y)), s, UpdateOp.WdVy);
-    w.x = this.keep(this.update('sub', w.x, A.mul(ph.lr, w.vx), s, UpdateOp.WdX));
-    w.y = this.keep(this.update('sub', w.y, A.mul(ph.lr, w.vy), s, UpdateOp.WdY));
+    w.vx = this.updAdd(A.mul(gamma, w.vx), A.add(gx, A.mul(lam, w.x)), s, UpdateOp.WdVx);
+    w.vy = this.updAdd(A.mul(gamma, w.vy), A.add(gy, A.mul(lam, w.y)), s, UpdateOp.WdVy);
+    w.x = this.keep(this.updSub(w.x, A.mul(ph.lr, w.vx), s, UpdateOp.WdX));
+    w.y = this.keep(this.updSub(w.y, A.mul(ph.lr, w.vy), s, UpdateOp.WdY));
     const t1 = s.t + 1;
     if (s.underflowStep === null && (roundsToZero(A, wx0, w.x) || roundsToZero(A, wy0, w.y))) {
       s.underflowStep = t1;
@@ -147,18 +163,15 @@ export class Integrator<T> {
       if (renormDue) renormalizeExponential(A, s, this.flushing);
       const ex0 = e.x;
       const ey0 = e.y;
-      const [hx, hy] =
-        G === A
-          ? gradient(A, this.coeffs, e.x, e.y)
-          : gradient(G, this.coeffs, G.from(A.toNumber(e.x)), G.from(A.toNumber(e.y)));
-      e.vx = this.update('add', A.mul(gamma, e.vx), hx, s, UpdateOp.ExVx);
-      e.vy = this.update('add', A.mul(gamma, e.vy), hy, s, UpdateOp.ExVy);
+      const [hx, hy] = gradient(G, this.coeffs, this.inGradientFormat(e.x), this.inGradientFormat(e.y));
+      e.vx = this.updAdd(A.mul(gamma, e.vx), hx, s, UpdateOp.ExVx);
+      e.vy = this.updAdd(A.mul(gamma, e.vy), hy, s, UpdateOp.ExVy);
       // Absorbed: w̃ − η̃·0 = w̃ exactly, so the next step sees the same w̃ and again a zero gradient.
       const still = A.isZero(hx) && A.isZero(hy) && A.isZero(e.vx) && A.isZero(e.vy);
       s.expAbsorbedStep = still ? (s.expAbsorbedStep ?? s.t) : null;
       // η̃·ṽ = (lr·ṽ)·2^J: the same rounding as η̃·ṽ, with η̃'s exponent held apart (renormalize.ts).
-      e.x = this.keep(this.update('sub', e.x, this.lrTimes(s, e.vx), s, UpdateOp.ExX));
-      e.y = this.keep(this.update('sub', e.y, this.lrTimes(s, e.vy), s, UpdateOp.ExY));
+      e.x = this.keep(this.updSub(e.x, this.lrTimes(s, e.vx), s, UpdateOp.ExX));
+      e.y = this.keep(this.updSub(e.y, this.lrTimes(s, e.vy), s, UpdateOp.ExY));
       if (switching) {
         // Move the buffer onto the new phase's change of variables, then rescale η̃ (docs/math.md §3). The true
         // η̃ is lr·2^J, so κ/η̃ carries 2^−J.
@@ -173,7 +186,7 @@ export class Integrator<T> {
           mergeLrExp(A, s);
         }
       } else {
-        s.lr = this.update('mul', s.lr, ph.growth, s, UpdateOp.Lr);
+        s.lr = this.updMul(s.lr, ph.growth, s, UpdateOp.Lr);
       }
       if (this.closed !== null) s.lr = this.closedRate(t1, s.scaleExp, s.lrExp);
       if (s.underflowStep === null && (roundsToZero(A, ex0, e.x) || roundsToZero(A, ey0, e.y))) {

@@ -6,12 +6,17 @@ import type { Arith } from './arith';
 import { RENORM_BAND, RENORM_MAX_SHIFT, type TrajectoryState } from './integratorState';
 import { floorLog2 } from './schedule';
 
+/** The renormalisation band of a format: its own (f16), else RENORM_BAND. */
+export function renormBandOf<T>(A: Arith<T> | null): { readonly minLog2: number; readonly maxLog2: number } {
+  return A?.renormBand ?? RENORM_BAND;
+}
+
 /** Binary exponent of the larger |component|: the shift that brings it back into the format's band, or 0. */
 export function bandShift<T>(A: Arith<T>, x: T, y: T): number {
   const big = Math.max(Math.abs(A.toNumber(x)), Math.abs(A.toNumber(y)));
   if (big === 0 || !Number.isFinite(big)) return 0;
   const k0 = floorLog2(big);
-  const band = A.renormBand ?? RENORM_BAND;
+  const band = renormBandOf(A);
   if (k0 >= band.minLog2 && k0 <= band.maxLog2) return 0;
   return Math.max(-RENORM_MAX_SHIFT, Math.min(RENORM_MAX_SHIFT, k0));
 }

@@ -2,12 +2,10 @@
  * The engine's buffers at step 0: every trajectory at its initial point in both runs (w̃_0 = w_0,
  * ṽ_0 = bufferInit·w_0, η̃_0; docs/math.md), and every metric at its "not yet" sentinel −1.
  */
-import { F32 } from '../core/arith';
 import { DD, ddMul } from '../core/dd';
-import { lowArith } from '../core/lowArith';
 import type { ExponentialSchedule } from '../core/schedule';
 import { type GpuPrecision, METRIC_EVENT_FIELDS, type StructLayout } from './layout';
-import { gpuReal, putReal } from './realValues';
+import { gpuReal, putReal, singleWordArith } from './realValues';
 
 /** The trajectory buffer's bytes at step 0 for the interleaved `points` (x0, y0, x1, y1, …). */
 export function initialTrajectories(
@@ -24,7 +22,7 @@ export function initialTrajectories(
   const binit = schedule.bufferInit;
   const realOf = (v: number) => gpuReal(new DD(v, 0), p);
   // The single-word buffers are computed exactly as the CPU mirrors compute them.
-  const A = p === 'f32' ? F32 : p === 'df64' ? null : lowArith(p);
+  const A = singleWordArith(p);
   const buf = (v: number) => (A ? A.mul(A.fromDD(binit), A.from(v)) : gpuReal(ddMul(binit, new DD(v, 0)), p));
   for (let i = 0; i < count; i++) {
     const base = (i * size) / 4;

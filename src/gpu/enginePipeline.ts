@@ -4,12 +4,13 @@
  * off, df64's TwoProd variant) and the bind group layout the engine binds its buffers with.
  */
 import { DF64_STATE_BITS } from '../core/arith';
-import { RENORM_BAND, RENORM_EVERY, RENORM_MAX_SHIFT } from '../core/integrator';
-import { isLowFormat, lowArith } from '../core/lowArith';
+import { RENORM_EVERY, RENORM_MAX_SHIFT } from '../core/integrator';
+import { renormBandOf } from '../core/renormalize';
 import { explainKernelCompileError } from './compileMessage';
 import type { GpuContext } from './device';
 import type { EngineSetup } from './engineSetup';
 import { compileShaderModule } from './errors';
+import { singleWordArith } from './realValues';
 import { STEPS_PER_GROUP, trajectoryShader } from './shaderSource';
 import { slottedUniformLayoutEntry } from './uniformSlots';
 
@@ -18,8 +19,7 @@ export const DEFAULT_WORKGROUP_SIZE = 64;
 /** The kernel's pipeline-overridable constants for `setup`. */
 export function kernelConstants(setup: EngineSetup): Record<string, number> {
   // The band is the format's, as its CPU mirror keeps it (src/core/renormalize.ts).
-  const p = setup.precision;
-  const band = (isLowFormat(p) ? lowArith(p).renormBand : undefined) ?? RENORM_BAND;
+  const band = renormBandOf(singleWordArith(setup.precision));
   const constants: Record<string, number> = {
     WORKGROUP_SIZE: setup.workgroupSize ?? DEFAULT_WORKGROUP_SIZE,
     RENORM_MIN_LOG2: band.minLog2,

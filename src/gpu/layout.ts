@@ -5,15 +5,17 @@
  */
 
 import { makeShaderDataDefinitions, makeStructuredView, type StructDefinition } from 'webgpu-utils';
-import type { NumericsConfig } from '../core/config/types';
+import { BACKEND_PRECISIONS, type NumericsConfig } from '../core/config/types';
+import { isLowFormat } from '../core/lowArith';
 
 /** bf16 and f16 are stored as f32 (each value is exact there); df64 as (hi, lo) pairs. */
 export type GpuPrecision = 'f32' | 'df64' | 'bf16' | 'f16';
-export const GPU_PRECISIONS: readonly GpuPrecision[] = ['f32', 'df64', 'bf16', 'f16'];
+/** The config's list of what runs on the gpu backend (src/core/config/types.ts), typed for the engine. */
+export const GPU_PRECISIONS = BACKEND_PRECISIONS.gpu as readonly GpuPrecision[];
 
 /** The format w, v and η̃ are kept in: the precision's own, or f32 under f32 master weights (bf16, f16). */
 export function stateFormat(p: GpuPrecision, numerics?: Partial<NumericsConfig>): GpuPrecision {
-  return numerics?.master === 'f32' && (p === 'bf16' || p === 'f16') ? 'f32' : p;
+  return numerics?.master === 'f32' && isLowFormat(p) ? 'f32' : p;
 }
 type FieldType = 'f32' | 'i32' | 'u32' | 'R';
 export type StructSpec = {

@@ -1,5 +1,5 @@
 /** Rounding exactly-known constants (double-double) into the GPU's formats: f32, or df64 as (hi, lo). */
-import { fr } from '../core/arith';
+import { type Arith, F32 } from '../core/arith';
 import { DD, ddToF32 } from '../core/dd';
 import { lowArith } from '../core/lowArith';
 import type { GpuPrecision } from './layout';
@@ -13,10 +13,16 @@ export function splitDf64(x: DD): [number, number] {
 
 /** The value as the GPU receives it: a number for f32, bf16 and f16, [hi, lo] for df64. */
 export function gpuReal(x: DD, p: GpuPrecision): number | [number, number] {
-  // f32: flushed like every kernel result, so the GPU starts where the CPU float32 mirror starts; bf16 and
-  // f16 rounded as their CPU mirrors round constants.
-  if (p === 'df64') return splitDf64(x);
-  return p === 'f32' ? fr(ddToF32(x)) : lowArith(p).fromDD(x);
+  // Rounded as the CPU mirror rounds constants (f32 flushed like every kernel result), so the GPU starts
+  // where the mirror starts.
+  const A = singleWordArith(p);
+  return A ? A.fromDD(x) : splitDf64(x);
+}
+
+/** The CPU mirror of a precision stored in one f32 word (f32, bf16, f16); null for df64. */
+export function singleWordArith(p: GpuPrecision): Arith<number> | null {
+  if (p === 'df64') return null;
+  return p === 'f32' ? F32 : lowArith(p);
 }
 
 export function gpuRealFromNumber(x: number, p: GpuPrecision): number | [number, number] {

@@ -9,7 +9,7 @@ import roundLowWgsl from '../../shaders/round_low.wgsl?raw';
 import trajectoryWgsl from '../../shaders/trajectory.wgsl?raw';
 import type { NumericsConfig } from '../core/config/types';
 import type { FourierLoss } from '../core/loss';
-import { isLowFormat } from '../core/lowArith';
+import { isLowFormat, lowArith } from '../core/lowArith';
 import { df64Source, type ProbeSabotage } from './df64Source';
 import { type GpuPrecision, stateFormat, structsWgsl } from './layout';
 import { fPrimeSecondWgsl, fPrimeWgsl } from './lossSource';
@@ -57,7 +57,7 @@ function gradientOpsWgsl(rounded: boolean): string {
  * does (src/core/renormalize.ts); with flushing, J only moves while the run is absorbed.
  */
 export function keepsSubnormals(p: GpuPrecision): boolean {
-  return p === 'f16';
+  return isLowFormat(p) && lowArith(p).flushesSubnormals !== true;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type NumericsConfig,
 } from '../core/config/types';
 import { trajectoryCount } from '../core/init';
+import { isLowFormat } from '../core/lowArith';
 import { PRESET_NAMES } from '../core/presets';
 import { FIGURES } from '../playground/figures';
 import {
@@ -389,7 +390,7 @@ const LOW_UPDATES: LowUpdates[] = ['nearest', 'stochastic', 'f32 master'];
 /** The numerics with the bf16/f16 update choice applied (other precisions take neither option). */
 function numericsFor(cur: NumericsConfig, precision: string, updates: LowUpdates): NumericsConfig {
   const { rounding: _r, master: _m, ...rest } = cur;
-  if (precision !== 'bf16' && precision !== 'f16') return rest;
+  if (!isLowFormat(precision)) return rest;
   if (updates === 'stochastic') return { ...rest, rounding: 'stochastic' };
   if (updates === 'f32 master') return { ...rest, master: 'f32' };
   return rest;

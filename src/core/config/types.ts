@@ -39,8 +39,6 @@ export const LR_MODES: readonly LrMode[] = ['recurrence', 'closedForm'];
 /** How the state updates of bf16 and f16 runs round (docs/numerics.md, "Training formats"). */
 export type Rounding = 'nearest' | 'stochastic';
 export const ROUNDINGS: readonly Rounding[] = ['nearest', 'stochastic'];
-/** The precisions stochastic rounding and f32 master weights apply to. */
-export const LOW_PRECISIONS: readonly Precision[] = ['bf16', 'f16'];
 
 /** Numerical choices of the exponential run (docs/math.md §5, docs/numerics.md). */
 export interface NumericsConfig {

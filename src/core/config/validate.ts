@@ -6,6 +6,7 @@
 
 import { ExpressionError, projectExpression } from '../expression';
 import { trajectoryCount } from '../init';
+import { isLowFormat } from '../lowArith';
 import { PRESET_NAMES } from '../presets';
 import type { OptimizerConfig } from '../schedule';
 import { alphaRoot, maxEtaLambda, phaseLearningRates } from '../schedule';
@@ -26,7 +27,6 @@ import {
   BACKENDS,
   type ExperimentConfig,
   type InitSpec,
-  LOW_PRECISIONS,
   type LossSpec,
   LR_MODES,
   type NumericsConfig,
@@ -117,7 +117,7 @@ function checkLowOptions(sink: IssueSink, c: ExperimentConfig): void {
       'numerics.rounding',
       'stochastic rounding and f32 master weights are alternative cures for low-precision updates: choose one',
     );
-  if (LOW_PRECISIONS.includes(c.precision)) return;
+  if (isLowFormat(c.precision)) return;
   if (n.rounding === 'stochastic')
     sink.add(
       'numerics.rounding',
