@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { validateConfig } from '../core/config/validate';
 import { trajectoryCount } from '../core/init';
+import { isModelLoss } from '../core/model/types';
 import { type RunOutput, sampleSteps, toCsv } from '../core/run/output';
 import { parseBits, parseCommandArgs, parseThreads } from './args';
 import { withCpuPool } from './cpuPool';
@@ -63,6 +64,12 @@ export async function runCommand(args: string[]): Promise<number> {
           ...(opts.backend === undefined ? {} : { backend: opts.backend }),
         }
       : raw;
+  if (isModelConfigInput(merged)) {
+    const { runModelCommand } = await import('./modelCommand');
+    const output = await runModelCommand(merged, { out: opts.out, bits: opts.bits });
+    await writeOutput(output as unknown as RunOutput, opts.out);
+    return 0;
+  }
   const config = validateConfig(merged);
   if (opts.bits !== undefined && config.precision !== 'mp') {
     throw new UsageError(`run: --bits sets the precision of mp; this run's precision is ${config.precision}`);
@@ -105,4 +112,9 @@ async function writeOutput(output: RunOutput, out: string | undefined): Promise<
   } catch (e) {
     throw new UsageError(`cannot write ${out}: ${(e as Error).message}`);
   }
+}
+
+/** A config whose loss names a model in ℝᵈ (bnLogistic, bnMlp) rather than a loss of the plane. */
+function isModelConfigInput(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && isModelLoss((raw as { loss?: unknown }).loss);
 }

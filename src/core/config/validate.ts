@@ -7,6 +7,7 @@
 import { ExpressionError, projectExpression } from '../expression';
 import { trajectoryCount } from '../init';
 import { isLowFormat } from '../lowArith';
+import { isModelLoss } from '../model/types';
 import { PRESET_NAMES } from '../presets';
 import type { OptimizerConfig } from '../schedule';
 import { alphaRoot, maxEtaLambda, phaseLearningRates } from '../schedule';
@@ -80,7 +81,10 @@ export function validateConfig(input: unknown): ExperimentConfig {
   return config;
 }
 
-function checkPrecisionBackend(sink: IssueSink, c: ExperimentConfig): void {
+export function checkPrecisionBackend(
+  sink: IssueSink,
+  c: Pick<ExperimentConfig, 'backend' | 'precision'>,
+): void {
   const allowed = BACKEND_PRECISIONS[c.backend];
   if (!allowed.includes(c.precision)) {
     const other = c.backend === 'cpu' ? 'gpu' : 'cpu';
@@ -92,7 +96,7 @@ function checkPrecisionBackend(sink: IssueSink, c: ExperimentConfig): void {
   }
 }
 
-function readNumerics(sink: IssueSink, value: unknown): NumericsConfig {
+export function readNumerics(sink: IssueSink, value: unknown): NumericsConfig {
   const d = DEFAULT_CONFIG.numerics;
   const o = readObject(sink, 'numerics', value, ['renormalize', 'lrMode', 'rounding', 'seed', 'master']);
   if (o === null) return { ...d };
@@ -110,7 +114,7 @@ function readNumerics(sink: IssueSink, value: unknown): NumericsConfig {
 }
 
 /** Stochastic rounding and master weights are properties of the training formats: elsewhere they are refused. */
-function checkLowOptions(sink: IssueSink, c: ExperimentConfig): void {
+export function checkLowOptions(sink: IssueSink, c: Pick<ExperimentConfig, 'numerics' | 'precision'>): void {
   const n = c.numerics;
   if (n.master !== undefined && n.rounding === 'stochastic')
     sink.add(
@@ -132,6 +136,13 @@ function checkLowOptions(sink: IssueSink, c: ExperimentConfig): void {
 
 function readLoss(sink: IssueSink, value: unknown): LossSpec {
   const fallback = structuredClone(DEFAULT_CONFIG.loss);
+  if (isModelLoss(value)) {
+    sink.add(
+      'loss',
+      `${'bnLogistic' in value ? 'bnLogistic' : 'bnMlp'} is a model in ℝᵈ: run it with \`scaleinv-lab run\` (the playground and the study take losses of the plane: fourier, preset or expression)`,
+    );
+    return fallback;
+  }
   const v = readVariant(sink, 'loss', value, ['fourier', 'preset', 'expression'] as const, {
     expression: ['harmonics'],
   });
@@ -179,7 +190,7 @@ function readLoss(sink: IssueSink, value: unknown): LossSpec {
   return { expression: v.body, harmonics };
 }
 
-function readOptimizer(sink: IssueSink, value: unknown): OptimizerConfig {
+export function readOptimizer(sink: IssueSink, value: unknown): OptimizerConfig {
   const d = DEFAULT_CONFIG.optimizer;
   const o = readObject(sink, 'optimizer', value, ['lr', 'weightDecay', 'momentum', 'milestones', 'lrDecay']);
   if (o === null) return structuredClone(d);
