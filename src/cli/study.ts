@@ -13,6 +13,8 @@ import type { ChunkPool } from '../core/run/chunkPool';
 import { studyToCsv } from '../core/study/csv';
 import { runStudy, type StudyStage } from '../core/study/runStudy';
 import { studyToSvg } from '../core/study/svg';
+import type { StudyResult } from '../core/study/types';
+import { isModelLoss } from '../core/model/types';
 import { studySummaryTable } from '../core/study/table';
 import { parseBits, parseCommandArgs, parseThreads } from './args';
 import { withCpuPool } from './cpuPool';
@@ -124,10 +126,12 @@ function studyRuns(config: ExperimentConfig, opts: StudyArgs, pool: ChunkPool, p
 
 export async function studyCommand(args: string[]): Promise<number> {
   const opts = parseStudyArgs(args);
-  const config = validateConfig(readConfigFile(opts.file));
+  const raw = readConfigFile(opts.file);
   const progress = new StudyProgress(process.stderr);
   const started = performance.now();
-  const study = await withCpuPool(opts.threads, (pool) => studyRuns(config, opts, pool, progress));
+  const study = isModelLoss((raw as { loss?: unknown } | null)?.loss)
+    ? ((await modelStudy(raw, opts, progress)) as unknown as StudyResult)
+    : await withCpuPool(opts.threads, (pool) => studyRuns(validateConfig(raw), opts, pool, progress));
   progress.done(
     `study: ${study.runs.length} precisions in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -151,6 +155,37 @@ export async function studyCommand(args: string[]): Promise<number> {
   );
   if (png !== null) process.stdout.write(`no study.png: ${png}\n`);
   return 0;
+}
+
+/** The study of a model config: CPU precisions on this thread, f32 and df64 on the GPU (skipped without one). */
+async function modelStudy(raw: unknown, opts: StudyArgs, progress: StudyProgress) {
+  const { validateModelConfig } = await import('../core/model/modelConfig');
+  const { runModelStudy } = await import('../core/model/modelStudy');
+  const { runModelCpu } = await import('../core/model/modelRun');
+  const config = validateModelConfig(raw);
+  return runModelStudy(config, {
+    precisions: opts.precisions,
+    ...(opts.subset === undefined ? {} : { subset: opts.subset }),
+    ...(opts.bits === undefined ? {} : { mpBits: opts.bits }),
+    now: () => performance.now() / 1000,
+    onStage: (stage, k, count) => progress.stage(stage, k, count),
+    run: async (cfg, extra) => {
+      if (cfg.backend === 'cpu') return runModelCpu(cfg, extra ?? {});
+      try {
+        const { runModelGpu } = await import('../gpu/model/modelGpuRun');
+        return await runModelGpu(cfg);
+      } catch (e) {
+        // The CPU float32 mirror equals the kernel bit for bit (tests/gpu/model*.gpu.test.ts): same numbers.
+        if (cfg.precision === 'f32') {
+          progress.note(`f32 on the CPU mirror (no GPU run: ${(e as Error).message})`);
+          return runModelCpu({ ...cfg, backend: 'cpu' });
+        }
+        if (opts.explicit) throw new Error(`study: cannot run ${cfg.precision}: ${(e as Error).message}`);
+        progress.note(`skipping ${cfg.precision}: ${(e as Error).message}`);
+        return { skipped: (e as Error).message };
+      }
+    },
+  });
 }
 
 /** SVG → PNG with ffmpeg's librsvg decoder (no browser); returns why not, or null on success. */
