@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages: Debian's chromium brings SwiftShader (Vulkan on the CPU) for WebGPU without a GPU and the
-# browser for end-to-end tests; numpy and a C compiler keep the benchmark's peers honest; pyarrow reads
+# browser for end-to-end tests; numpy and a C compiler keep the benchmark's peers honest; torch runs the
+# PyTorch reference of the batch-normalised models (tests/core/model/torch.test.ts); pyarrow reads
 # `run --out run.arrow` back in the Arrow tests (Debian ships it from release 13 on; before that it comes
 # from pip into a virtual environment, below).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
+/usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch)
 /usr/bin/python3 -c 'import pyarrow' 2>/dev/null || .cache/pyarrow-venv/bin/python -c 'import pyarrow' 2>/dev/null ||
   missing+=(python3-pyarrow)
 { command -v ffprobe && command -v ffmpeg; } >/dev/null 2>&1 || missing+=(ffmpeg)

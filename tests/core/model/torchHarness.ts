@@ -5,12 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { validateModelConfig } from '../../../src/core/model/modelConfig';
 import { modelInitialPoints } from '../../../src/core/model/modelInit';
 import type { ModelRunOutput } from '../../../src/core/model/modelOutput';
 import { runModelCpu } from '../../../src/core/model/modelRun';
 import { resolveModel } from '../../../src/core/model/resolveModel';
 import { paramCount } from '../../../src/core/model/types';
-import { validateModelConfig } from '../../../src/core/model/modelConfig';
 
 export const TORCH_SCRIPT = fileURLToPath(new URL('../../../scripts/torch_reference.py', import.meta.url));
 
@@ -111,9 +111,9 @@ export function ourRun(input: Record<string, unknown>): ModelRunOutput {
   return runModelCpu(modelConfig(input), { crossing: false });
 }
 
-/** |a − b|/|b| (Euclidean norms); Infinity where a is missing or non-finite. */
-export function relError(a: readonly number[] | null, b: readonly number[]): number {
-  if (a === null) return Number.POSITIVE_INFINITY;
+/** |a − b|/|b| (Euclidean norms); Infinity where either is missing or non-finite. */
+export function relError(a: readonly number[] | null, b: readonly number[] | null): number {
+  if (a === null || b === null) return Number.POSITIVE_INFINITY;
   let d2 = 0;
   let b2 = 0;
   for (let k = 0; k < b.length; k++) {
@@ -127,7 +127,7 @@ export function relError(a: readonly number[] | null, b: readonly number[]): num
 /** The largest per-step relative error over steps 0..upto (inclusive), and the step where it occurs. */
 export function maxRelError(
   a: readonly (readonly number[] | null)[],
-  b: readonly (readonly number[])[],
+  b: readonly (readonly number[] | null)[],
   upto: number,
 ): { max: number; at: number } {
   let max = 0;
@@ -140,14 +140,4 @@ export function maxRelError(
     }
   }
   return { max, at };
-}
-
-/** The first step at which the relative error exceeds `threshold` (null if none up to the end). */
-export function firstAbove(
-  a: readonly (readonly number[] | null)[],
-  b: readonly (readonly number[])[],
-  threshold: number,
-): number | null {
-  for (let t = 0; t < b.length; t++) if (!(relError(a[t], b[t]) <= threshold)) return t;
-  return null;
 }
