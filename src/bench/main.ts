@@ -4,7 +4,8 @@
  * implementation: the JS float64 reference, the WGSL f32, df64, bf16 and f16 kernels (the last two emulated,
  * with their cost against f32 in the same run), the CPU double-double, a NumPy float64 peer and a native C
  * float32 loop; then the CLI's CPU run on worker threads in f64, dd, f32, bf16 and f16. Startup (adapter,
- * pipeline compile, first dispatch) is excluded.
+ * pipeline compile, first dispatch) is excluded. Then the model section (src/bench/models.ts, issue 16);
+ * --models runs it alone, --no-models skips it.
  */
 import { writeFileSync } from 'node:fs';
 import type { CpuPrecision } from '../core/arith';
@@ -27,6 +28,7 @@ import {
 } from './emulated';
 import type { MirrorAgreement } from './gpuRows';
 import { type GpuReport, lowMirrorChecks, runGpuRows } from './gpuSection';
+import { modelSectionOptions, runModelSection } from './models';
 import { type BenchOptions, parseOptions, type Row, resultTable, USAGE } from './options';
 import {
   C_FLAGS,
@@ -111,6 +113,11 @@ async function main(): Promise<number> {
   if (opts.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (opts.models === 'only') {
+    const models = await runModelSection(modelSectionOptions(opts));
+    if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ models }, null, 2)}\n`);
+    return models.ok ? 0 : 1;
   }
   const loss = findPreset(PRESET)!.loss;
   const schedule = toExponential(OPTIMIZER);
@@ -213,6 +220,7 @@ async function main(): Promise<number> {
   else console.log('check: skipped (no GPU)');
   for (const c of lowChecks) console.log(`${c.format} mirror (informational): ${c.summary}`);
   console.log('(startup excluded: adapter, pipeline compilation and the first dispatch are not timed)');
+  const models = opts.models === 'none' ? null : await runModelSection(modelSectionOptions(opts));
 
   if (opts.json) {
     const out = {
@@ -238,11 +246,12 @@ async function main(): Promise<number> {
       check: gpu?.check ?? null,
       lowMirror: lowChecks,
       probe: gpu?.probe ?? null,
+      models,
     };
     writeFileSync(opts.json, `${JSON.stringify(out, null, 2)}\n`);
     console.log(`results written to ${opts.json}`);
   }
-  return gpu && !gpu.check.ok ? 1 : 0;
+  return (gpu && !gpu.check.ok) || (models && !models.ok) ? 1 : 0;
 }
 
 main().then(

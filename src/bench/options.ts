@@ -11,11 +11,20 @@ export interface BenchOptions {
   /** Trajectories for the GPU bf16 and f16 rows (emulated formats, tens of times slower than f32). */
   lowSubset: number;
   workgroupSizes: number[] | null;
-  /** Worker threads for the "all threads" CPU rows (default: every core). */
+  /** Worker threads for the "all threads" CPU rows (default: every core); also the PyTorch model rows'. */
   threads: number;
+  /** The model section (src/bench/models.ts): after the plane's rows, alone (--models), or not (--no-models). */
+  models: 'also' | 'only' | 'none';
+  modelSeeds: number;
+  modelSteps: number;
+  modelPeerSeeds: number;
+  modelTsSeeds: number;
   json: string | null;
   help: boolean;
 }
+
+/** The model section's job (src/bench/models.ts): seeds, steps, and the subsets of the slower rows. */
+export const MODEL_DEFAULTS = { seeds: 4096, steps: 200, peerSeeds: 128, tsSeeds: 16 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]
   --n N                      trajectories (default 16384)
@@ -26,6 +35,12 @@ export const USAGE = `usage: npm run bench -- [options]
   --low-subset M             trajectories for the GPU bf16 and f16 rows (default 1024)
   --workgroup-sizes 32,64,…  also time the f32 kernel at each workgroup size
   --threads N                worker threads for the CPU rows' "all threads" column (default: every core)
+  --models                   only the model section (batch-normalised models, issue 16)
+  --no-models                skip the model section
+  --model-seeds N            seeds of the model job and its GPU rows (default ${MODEL_DEFAULTS.seeds})
+  --model-steps T            steps of the model rows (default ${MODEL_DEFAULTS.steps})
+  --model-peer-seeds M       seeds for the NumPy and PyTorch model rows (default ${MODEL_DEFAULTS.peerSeeds})
+  --model-ts-seeds M         seeds for the TypeScript model rows (default ${MODEL_DEFAULTS.tsSeeds})
   --json FILE                also write the results as JSON
   --help`;
 
@@ -38,7 +53,17 @@ function positiveInt(name: string, v: string | undefined): number {
 /** The options that take one positive integer, and the field each sets. */
 const INTEGER_OPTIONS: Record<
   string,
-  'n' | 'steps' | 'reps' | 'jsSubset' | 'ddSubset' | 'lowSubset' | 'threads'
+  | 'n'
+  | 'steps'
+  | 'reps'
+  | 'jsSubset'
+  | 'ddSubset'
+  | 'lowSubset'
+  | 'threads'
+  | 'modelSeeds'
+  | 'modelSteps'
+  | 'modelPeerSeeds'
+  | 'modelTsSeeds'
 > = {
   '--n': 'n',
   '--steps': 'steps',
@@ -47,6 +72,10 @@ const INTEGER_OPTIONS: Record<
   '--dd-subset': 'ddSubset',
   '--low-subset': 'lowSubset',
   '--threads': 'threads',
+  '--model-seeds': 'modelSeeds',
+  '--model-steps': 'modelSteps',
+  '--model-peer-seeds': 'modelPeerSeeds',
+  '--model-ts-seeds': 'modelTsSeeds',
 };
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -59,6 +88,11 @@ export function parseOptions(argv: string[]): BenchOptions {
     lowSubset: 1024,
     workgroupSizes: null,
     threads: availableParallelism(),
+    models: 'also',
+    modelSeeds: MODEL_DEFAULTS.seeds,
+    modelSteps: MODEL_DEFAULTS.steps,
+    modelPeerSeeds: MODEL_DEFAULTS.peerSeeds,
+    modelTsSeeds: MODEL_DEFAULTS.tsSeeds,
     json: null,
     help: false,
   };
@@ -78,6 +112,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     switch (arg) {
       case '--workgroup-sizes':
         o.workgroupSizes = (next() ?? '').split(',').map((s) => positiveInt(arg, s.trim()));
+        break;
+      case '--models':
+        o.models = 'only';
+        break;
+      case '--no-models':
+        o.models = 'none';
         break;
       case '--json': {
         const f = next();

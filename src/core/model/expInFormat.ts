@@ -3,7 +3,8 @@
  * and the WGSL kernel (shaders/model_step.wgsl) perform the same operations and round the same way; a
  * library exp differs between JavaScript and GPUs in the last bits. Cody–Waite reduction
  *   k = ⌊x·log2 e + ½⌋,  r = (x − k·ln2_hi) − k·ln2_lo,  exp(x) = 2^k·Σ_{j≤N} r^j/j!
- * with ln2_hi short enough (mantissaBits − 8 bits) that k·ln2_hi is exact for |k| < 256, and N the smallest
+ * with ln2_hi short enough (mantissaBits − 8 bits up to f32, − 12 beyond) that k·ln2_hi is exact for every k
+ * whose 2^k the format can hold, and N the smallest
  * degree whose truncation error at |r| ≤ ln2/2 is below the format's precision. mp uses decimal.js's own
  * correctly rounded exp (its precision would need a very long series).
  */
@@ -38,7 +39,7 @@ export interface ExpConstants<T> {
 
 /** The constants as double-double values, rounded per format by `expConstants` (and the WGSL generator). */
 export function expConstantsDD(bits: number): { log2e: DD; ln2Hi: DD; ln2Lo: DD; coeffs: DD[] } {
-  const ln2Hi = new DD(roundToBits(LN2.hi, Math.max(3, Math.min(bits - 8, 53))), 0);
+  const ln2Hi = new DD(roundToBits(LN2.hi, Math.max(3, Math.min(bits - (bits <= 24 ? 8 : 12), 53))), 0);
   const coeffs: DD[] = [];
   let fact = 1;
   for (let j = 0; j <= expDegree(bits); j++) {
@@ -72,8 +73,12 @@ export function expInFormat<T>(A: Arith<T>, c: ExpConstants<T>, x: T): T {
   const kv = Math.floor(A.toNumber(A.add(A.mul(x, c.log2e), c.half)));
   if (Number.isNaN(kv)) return x;
   if (!Number.isFinite(kv)) return A.toNumber(x) > 0 ? A.div(A.from(1), A.zero) : A.zero;
-  // Beyond ±300 the result over- or underflows every format but mp; clamping keeps k·ln2_hi exact.
-  const k = Math.max(-300, Math.min(300, kv));
+  // Beyond the limit the result over- or underflows the format (±300 for the f32-range formats, whose
+  // ln2_hi has bits − 8 bits; ±1100 for f64 and dd, whose ln2_hi has bits − 12): k·ln2_hi stays exact.
+  const limit = A.mantissaBits <= 24 ? 300 : 1100;
+  if (kv > limit) return A.div(A.from(1), A.zero);
+  if (kv < -limit) return A.zero;
+  const k = kv;
   const kf = A.from(k);
   const r = A.sub(A.sub(x, A.mul(kf, c.ln2Hi)), A.mul(kf, c.ln2Lo));
   const n = c.coeffs.length - 1;

@@ -113,7 +113,7 @@ function readModelLoss(sink: IssueSink, value: unknown): ModelLossSpec | null {
   if (hidden * d > MODEL_LIMITS.params) {
     sink.add(
       `${path}.hidden`,
-      `${hidden} units × ${d} features = ${hidden * d} weights, more than ${MODEL_LIMITS.params}`,
+      `${hidden} units × ${d} features = ${hidden * d} weights, more than ${MODEL_LIMITS.params} (use fewer units or features)`,
     );
     return null;
   }
@@ -159,6 +159,13 @@ function readData(sink: IssueSink, path: string, o: Record<string, unknown>): Da
     return null;
   }
   const first = Array.isArray(o.x[0]) ? o.x[0].length : 0;
+  if (first > MODEL_LIMITS.dim) {
+    sink.add(
+      `${path}.x`,
+      `rows have ${first} features, more than the limit of ${MODEL_LIMITS.dim} (reduce the features, e.g. by a projection)`,
+    );
+    return null;
+  }
   const len = { min: Math.max(1, first), max: Math.max(1, Math.min(first, MODEL_LIMITS.dim)) };
   const x = o.x.map((row, i) => readFiniteArray(sink, `${path}.x[${i}]`, row, len, RANGES.coefficient));
   const y = readFiniteArray(
@@ -196,7 +203,7 @@ function readModelInit(sink: IssueSink, value: unknown, P: number): ModelInitSpe
     );
     pts.forEach((p, i) => {
       if (p?.every((c) => c === 0))
-        sink.add(`init.points[${i}]`, 'is the zero vector, where the loss is undefined');
+        sink.add(`init.points[${i}]`, 'is the zero vector, where the loss is undefined (start away from 0)');
     });
     return sink.issues.length === before ? { points: pts as number[][] } : null;
   }

@@ -38,8 +38,12 @@ export function modelInitialPoints(init: ModelInitSpec, P: number): Float64Array
       'ring' in init
         ? init.ring.radius
         : init.random.radius[0] + u() * (init.random.radius[1] - init.random.radius[0]);
-    const f = r / Math.sqrt(n2);
-    for (let k = 0; k < P; k++) row[k] *= f;
+    // Two passes: the second removes the first's rounding of |w|² (≈ √P ulps at P = 1024).
+    for (let pass = 0; pass < 2; pass++) {
+      const f = r / Math.sqrt(n2);
+      for (let k = 0; k < P; k++) row[k] *= f;
+      n2 = row.reduce((a, c) => a + c * c, 0);
+    }
   }
   return out;
 }

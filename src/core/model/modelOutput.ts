@@ -128,7 +128,11 @@ function trajectoryOutput(
       if (dir === null || !Number.isFinite(mag)) return null;
       return Array.from(dir, (c) => c * mag);
     };
-    s.wd.push(vec(wd.dir, wdLog2));
+    // In range, the stored vector times 2^Kw is exact (no detour through direction and norm).
+    const wdStored = rec.wd.subarray(j * P, (j + 1) * P);
+    const kw = rec.wdScaleLog2[j];
+    const exact = wd.dir !== null && Math.abs(kw) < 900 && Math.abs(wd.log2) < 100;
+    s.wd.push(exact ? Array.from(wdStored, (c) => c * 2 ** kw) : vec(wd.dir, wdLog2));
     s.wdNormLog2.push(orNull(wdLog2));
     s.expProjected.push(vec(ex.dir, exLog2 + log2c[j]));
     s.expNormLog2.push(orNull(exLog2));
