@@ -10,9 +10,15 @@ import type { ModelConfig, ModelLossSpec } from '../core/model/types';
 import { alphaRoot } from '../core/schedule';
 
 export const SWEEP_MODELS: { name: string; loss: ModelLossSpec }[] = [
-  { name: 'bnLogistic gaussians d8 n256', loss: { bnLogistic: { dataset: 'gaussians', n: 256, d: 8, seed: 1 } } },
+  {
+    name: 'bnLogistic gaussians d8 n256',
+    loss: { bnLogistic: { dataset: 'gaussians', n: 256, d: 8, seed: 1 } },
+  },
   { name: 'bnLogistic moons d8 n256', loss: { bnLogistic: { dataset: 'moons', n: 256, d: 8, seed: 2 } } },
-  { name: 'bnMlp spirals d4 m8 n128', loss: { bnMlp: { dataset: 'spirals', n: 128, d: 4, seed: 3, hidden: 8 } } },
+  {
+    name: 'bnMlp spirals d4 m8 n128',
+    loss: { bnMlp: { dataset: 'spirals', n: 128, d: 4, seed: 3, hidden: 8 } },
+  },
 ];
 
 export const SWEEP_LR = [0.1, 0.5];

@@ -44,7 +44,8 @@ export class BnGradient<T> {
     this.positive = Array.from(model.y, (v) => v > 0);
     this.readout = Array.from(model.readout, (v) => A.from(v));
     // 1/n correctly rounded: through double-double for every format it holds, in mp's own precision for mp.
-    this.invN = A.name === 'mp' ? A.div(A.from(1), A.from(model.n)) : A.fromDD(ddDiv(new DD(1, 0), new DD(model.n, 0)));
+    this.invN =
+      A.name === 'mp' ? A.div(A.from(1), A.from(model.n)) : A.fromDD(ddDiv(new DD(1, 0), new DD(model.n, 0)));
     this.negInvN = A.neg(this.invN);
     this.one = A.from(1);
     this.eps = model.eps === 0 ? null : A.from(model.eps);

@@ -13,8 +13,8 @@ import type { Arith } from '../arith';
 import { DD, ddDiv, ddSub } from '../dd';
 
 /** ln 2 to double-double precision. */
-const LN2 = new DD(0.6931471805599453, 2.3190468138462996e-17);
-const LOG2E = new DD(1.4426950408889634, 2.0355273740931033e-17);
+const LN2 = new DD(Math.LN2, 2.3190468138462996e-17);
+const LOG2E = new DD(Math.LOG2E, 2.0355273740931033e-17);
 
 /** Polynomial degree for a format of `bits` significant bits: (ln2/2)^(N+1)/(N+1)! < 2^−(bits+2). */
 export function expDegree(bits: number): number {

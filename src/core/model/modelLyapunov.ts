@@ -6,8 +6,8 @@
  * independently of the sharpness criterion that dates the instability crossing.
  */
 import { F64 } from '../arith';
-import { fitGrowthRate, LYAPUNOV_DEFAULTS, type LyapunovEstimate } from '../study/lyapunov';
 import { type OptimizerConfig, phaseLearningRates } from '../schedule';
+import { fitGrowthRate, LYAPUNOV_DEFAULTS, type LyapunovEstimate } from '../study/lyapunov';
 import { BnGradient } from './bnGradient';
 import { paramCount, type ResolvedModel } from './types';
 import { vectorAngle } from './vectorGap';

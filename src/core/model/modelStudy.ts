@@ -44,8 +44,17 @@ export type ModelStudyResult = Omit<StudyResult, 'config' | 'trajectories'> & {
 };
 
 /** The config one precision runs: per-trajectory events only (one sample at the end). */
-export function modelPrecisionConfig(config: ModelConfig, precision: Precision, subset?: number): ModelConfig {
-  const base: ModelConfig = { ...config, precision, backend: MODEL_BACKEND_OF[precision], sampleEvery: config.steps };
+export function modelPrecisionConfig(
+  config: ModelConfig,
+  precision: Precision,
+  subset?: number,
+): ModelConfig {
+  const base: ModelConfig = {
+    ...config,
+    precision,
+    backend: MODEL_BACKEND_OF[precision],
+    sampleEvery: config.steps,
+  };
   if (subset === undefined) return base;
   const P = paramCount(resolveModel(config.loss));
   const pts = modelInitialPoints(config.init, P);
@@ -54,7 +63,10 @@ export function modelPrecisionConfig(config: ModelConfig, precision: Precision, 
   return { ...base, init: { points } };
 }
 
-export async function runModelStudy(config: ModelConfig, options: ModelStudyOptions): Promise<ModelStudyResult> {
+export async function runModelStudy(
+  config: ModelConfig,
+  options: ModelStudyOptions,
+): Promise<ModelStudyResult> {
   const now = options.now ?? (() => 0);
   const model = resolveModel(config.loss);
   const P = paramCount(model);
@@ -86,7 +98,10 @@ export async function runModelStudy(config: ModelConfig, options: ModelStudyOpti
     const subset = precision === 'dd' || precision === 'mp' ? options.subset : undefined;
     const bits = options.mpBits ?? MP_DEFAULT_BITS;
     const t0 = now();
-    const out = await options.run(modelPrecisionConfig(config, precision, subset), precision === 'mp' ? { bits } : undefined);
+    const out = await options.run(
+      modelPrecisionConfig(config, precision, subset),
+      precision === 'mp' ? { bits } : undefined,
+    );
     if ('skipped' in out) {
       skipped.push({ precision, reason: out.skipped });
       continue;
@@ -118,7 +133,9 @@ export async function runModelStudy(config: ModelConfig, options: ModelStudyOpti
     rec.lyapunov = est.mu;
     rec.lyapunovWindow = est.window;
   }
-  const notes = ['models: departures from mp are not measured; the GPU does not check the instability crossing'];
+  const notes = [
+    'models: departures from mp are not measured; the GPU does not check the instability crossing',
+  ];
   return {
     version: 1,
     config,
