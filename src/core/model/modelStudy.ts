@@ -127,6 +127,7 @@ export async function runModelStudy(
       rec.expAbsorbedStep = { ...rec.expAbsorbedStep, [precision]: t.expAbsorbedStep };
     });
   }
+  borrowCrossings(trajectories, runs);
   options.onStage?.('lyapunov', stages - 1, stages);
   for (const rec of trajectories) {
     const est = modelLyapunov(model, config.optimizer, rec.initVector, config.steps);
@@ -154,4 +155,26 @@ export async function runModelStudy(
     aggregate: aggregateStudy(runs, trajectories),
     trajectories,
   };
+}
+
+/**
+ * The kernel does not check the instability crossing, so a GPU run's divergence reads "precision" even
+ * after the crossing. The crossing is a property of the weight-decay trajectory, which every precision
+ * follows until its runs split: a GPU precision takes the f64 run's crossing step where f64 ran, and a
+ * "precision" divergence at or after it becomes "chaos" (src/core/cause.ts's rule).
+ */
+function borrowCrossings(trajectories: StudyTrajectory[], runs: readonly PrecisionRun[]): void {
+  if (!runs.some((r) => r.precision === 'f64')) return;
+  for (const run of runs) {
+    if (run.backend !== 'gpu') continue;
+    for (const t of trajectories) {
+      const crossing = t.crossingStep.f64;
+      if (crossing === undefined) continue;
+      t.crossingStep[run.precision] = crossing;
+      const d = t.divergenceStep[run.precision];
+      if (t.cause?.[run.precision] === 'precision' && crossing !== null && d != null && crossing <= d) {
+        t.cause = { ...t.cause, [run.precision]: 'chaos' };
+      }
+    }
+  }
 }
