@@ -2,10 +2,11 @@
  * `scaleinv-lab study` on a model config, spawned as a process: the plane's table and files from a model
  * (every precision asked for, causes, the float64 twin's Lyapunov exponent), with fewer bits parting sooner.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempConfig } from './cliHarness';
+import { validateModelConfig } from '../../src/core/model/modelConfig';
+import { cli, ROOT, tempConfig } from './cliHarness';
 
 const MODEL = {
   loss: { bnLogistic: { dataset: 'gaussians', n: 32, d: 4, seed: 3 } },
@@ -30,5 +31,15 @@ describe('study on a model config', () => {
     const f16 = study.aggregate.rows.find((x: { precision: string }) => x.precision === 'f16');
     const f64 = study.aggregate.rows.find((x: { precision: string }) => x.precision === 'f64');
     expect(f16.medianDivergence).toBeLessThan(f64.medianDivergence ?? Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('examples/models/', () => {
+  it('every model example validates (the README points to them)', () => {
+    const dir = join(ROOT, 'examples/models');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files)
+      expect(() => validateModelConfig(JSON.parse(readFileSync(join(dir, f), 'utf8')))).not.toThrow();
   });
 });
