@@ -35,7 +35,8 @@ import {
   ROUNDINGS,
 } from './types';
 
-const TOP_KEYS = [
+/** The top-level fields of a config (the plane's and the models' alike). */
+export const TOP_KEYS = [
   'loss',
   'optimizer',
   'init',

@@ -7,7 +7,13 @@ import { readEnum, readFiniteArray, readNumber, readObject, readVariant } from '
 import { ConfigError, type ConfigIssue, IssueSink, show } from '../config/issues';
 import { DEFAULT_CONFIG, MAX_TRAJECTORIES, RANGES } from '../config/schema';
 import { BACKENDS, PRECISIONS } from '../config/types';
-import { checkLowOptions, checkPrecisionBackend, readNumerics, readOptimizer } from '../config/validate';
+import {
+  checkLowOptions,
+  checkPrecisionBackend,
+  readNumerics,
+  readOptimizer,
+  TOP_KEYS,
+} from '../config/validate';
 import {
   DATASET_NAMES,
   type DataSpec,
@@ -19,18 +25,6 @@ import {
 export const MODEL_LIMITS = { points: 4096, dim: 256, hidden: 64, params: 1024 } as const;
 /** The GPU runs models in f32 and df64 (the emulated bf16 and f16 run on the CPU). */
 export const MODEL_GPU_PRECISIONS = ['f32', 'df64'] as const;
-
-const TOP_KEYS = [
-  'loss',
-  'optimizer',
-  'init',
-  'steps',
-  'sampleEvery',
-  'driftTolerance',
-  'precision',
-  'backend',
-  'numerics',
-];
 
 export function readModelConfig(input: unknown): { config: ModelConfig | null; issues: ConfigIssue[] } {
   const sink = new IssueSink();

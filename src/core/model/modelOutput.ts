@@ -6,7 +6,7 @@ import { type CauseEvents, type DivergenceCause, divergenceCause } from '../caus
 import type { NumericsConfig, Precision } from '../config/types';
 import { ddToNumber } from '../dd';
 import { LEGACY_NUMERICS } from '../integratorState';
-import type { TrajectoryRecord } from '../run/output';
+import { runHeader, type TrajectoryRecord } from '../run/output';
 import { type SampleSummary, summarizeSamples } from '../run/summary';
 import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
 import { modelLoss } from './bnGradient';
@@ -175,15 +175,7 @@ export function buildModelOutput(
       params: paramCount(model),
       eps: model.eps,
     },
-    precision: config.precision,
-    backend: config.backend,
-    adapter: meta.adapter,
-    alpha: ddToNumber(schedule.phases[0].alpha),
-    schedule: {
-      kind: scheduleKind(config.optimizer),
-      alphas: schedule.phases.map((p) => ddToNumber(p.alpha)),
-      phaseStarts: schedule.phases.map((p) => p.start),
-    },
+    ...runHeader(config, schedule, meta.adapter),
     steps: config.steps,
     sampleEvery: config.sampleEvery,
     driftTolerance: config.driftTolerance,

@@ -7,7 +7,7 @@ import { arithFor } from '../arithFor';
 import { LEGACY_NUMERICS } from '../integratorState';
 import { MP_DEFAULT_BITS, type MpArith, mpArith } from '../mp';
 import { mpConstants } from '../mpSchedule';
-import { sampleSteps } from '../run/output';
+import { copyEvents, sampleSteps } from '../run/output';
 import { toExponential } from '../schedule';
 import { modelInitialPoints } from './modelInit';
 import { ModelIntegrator } from './modelIntegrator';
@@ -80,12 +80,7 @@ export function simulateModel<T>(
       if (t === steps) break;
       integrator.step(s);
     }
-    rec.divergenceStep = s.divergenceStep;
-    rec.overflowStep = s.overflowStep;
-    rec.crossingStep = s.crossingStep;
-    rec.wdAbsorbedStep = s.wdAbsorbedStep;
-    rec.expAbsorbedStep = s.expAbsorbedStep;
-    rec.underflowStep = s.underflowStep;
+    copyEvents(rec, s);
     records.push(rec);
     onProgress?.(i + 1, count);
   }

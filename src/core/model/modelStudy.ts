@@ -10,6 +10,7 @@ import type { Precision } from '../config/types';
 import { MP_DEFAULT_BITS } from '../mp';
 import { aggregateStudy } from '../study/aggregate';
 import { LYAPUNOV_DEFAULTS } from '../study/lyapunov';
+import { emptyStudyTrajectory } from '../study/runStudy';
 import { NOMINAL_BITS, type PrecisionRun, type StudyResult, type StudyTrajectory } from '../study/types';
 import { modelInitialPoints } from './modelInit';
 import { modelLyapunov } from './modelLyapunov';
@@ -75,17 +76,8 @@ export async function runModelStudy(
   const trajectories = Array.from({ length: n }, (_, i) => {
     const w0 = Array.from(points.subarray(i * P, (i + 1) * P));
     const t: StudyTrajectory & { initVector: number[] } = {
-      index: i,
-      init: [w0[0], w0[1] ?? 0],
+      ...emptyStudyTrajectory(i, [w0[0], w0[1] ?? 0]),
       initVector: w0,
-      divergenceStep: {},
-      overflowStep: {},
-      crossingStep: {},
-      cause: {},
-      wdAbsorbedStep: {},
-      expAbsorbedStep: {},
-      lyapunov: null,
-      lyapunovWindow: null,
     };
     return t;
   });

@@ -15,7 +15,14 @@ import type { FourierLoss } from '../loss';
 import { MP_DEFAULT_BITS, mpArith, mpSamplePair } from '../mp';
 import { mpConstants } from '../mpSchedule';
 import { type ExponentialSchedule, toExponential } from '../schedule';
-import { buildOutput, emptyRecord, type RunOutput, sampleSteps, type TrajectoryRecord } from './output';
+import {
+  buildOutput,
+  copyEvents,
+  emptyRecord,
+  type RunOutput,
+  sampleSteps,
+  type TrajectoryRecord,
+} from './output';
 import { slimOutput } from './slimOutput';
 
 export interface CpuRunOptions {
@@ -83,12 +90,7 @@ export function simulateCpu<T>(
       if (t === steps) break;
       integrator.step(s);
     }
-    rec.divergenceStep = s.divergenceStep;
-    rec.overflowStep = s.overflowStep;
-    rec.crossingStep = s.crossingStep;
-    rec.wdAbsorbedStep = s.wdAbsorbedStep;
-    rec.expAbsorbedStep = s.expAbsorbedStep;
-    rec.underflowStep = s.underflowStep;
+    copyEvents(rec, s);
     records.push(rec);
     options.onProgress?.(i + 1, n);
   }

@@ -166,6 +166,35 @@ function log2Norm(x: number, y: number): number {
   return Math.log2(m) + Math.log2(Math.hypot(x / m, y / m));
 }
 
+/** What every run output starts with (the plane's and the models'): where it ran and its schedule. */
+export function runHeader(
+  config: Pick<ExperimentConfig, 'precision' | 'backend' | 'optimizer'>,
+  schedule: ExponentialSchedule,
+  adapter: string | null,
+) {
+  return {
+    precision: config.precision,
+    backend: config.backend,
+    adapter,
+    alpha: ddToNumber(schedule.phases[0].alpha),
+    schedule: {
+      kind: scheduleKind(config.optimizer),
+      alphas: schedule.phases.map((p) => ddToNumber(p.alpha)),
+      phaseStarts: schedule.phases.map((p) => p.start),
+    },
+  };
+}
+
+/** The event steps of a finished integrator state, copied into its record (plane and models alike). */
+export function copyEvents(rec: CauseEvents, s: TrajectoryEvents): void {
+  rec.divergenceStep = s.divergenceStep;
+  rec.overflowStep = s.overflowStep;
+  rec.crossingStep = s.crossingStep;
+  rec.wdAbsorbedStep = s.wdAbsorbedStep;
+  rec.expAbsorbedStep = s.expAbsorbedStep;
+  rec.underflowStep = s.underflowStep;
+}
+
 export function buildOutput(
   config: ExperimentConfig,
   loss: FourierLoss,
@@ -176,15 +205,7 @@ export function buildOutput(
   const steps = sampleSteps(config.steps, config.sampleEvery);
   const log2c = steps.map((t) => log2ProjectionFactor(schedule, t));
   return {
-    precision: config.precision,
-    backend: config.backend,
-    adapter: meta.adapter,
-    alpha: ddToNumber(schedule.phases[0].alpha),
-    schedule: {
-      kind: scheduleKind(config.optimizer),
-      alphas: schedule.phases.map((p) => ddToNumber(p.alpha)),
-      phaseStarts: schedule.phases.map((p) => p.start),
-    },
+    ...runHeader(config, schedule, meta.adapter),
     loss,
     steps: config.steps,
     sampleEvery: config.sampleEvery,

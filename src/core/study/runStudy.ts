@@ -43,6 +43,22 @@ export interface StudyOptions {
   now?: () => number;
 }
 
+/** A trajectory of the study before any precision ran (the plane's and the models'). */
+export function emptyStudyTrajectory(index: number, init: [number, number]): StudyTrajectory {
+  return {
+    index,
+    init,
+    divergenceStep: {},
+    overflowStep: {},
+    crossingStep: {},
+    cause: {},
+    wdAbsorbedStep: {},
+    expAbsorbedStep: {},
+    lyapunov: null,
+    lyapunovWindow: null,
+  };
+}
+
 /** The config one precision runs: same loss, schedule and initial points, only the totals it needs. */
 export function precisionConfig(
   config: ExperimentConfig,
@@ -91,18 +107,9 @@ export async function runStudy(config: ExperimentConfig, options: StudyOptions):
   const now = options.now ?? (() => 0);
   const points = initialPoints(config.init);
   const n = points.length / 2;
-  const trajectories: StudyTrajectory[] = Array.from({ length: n }, (_, i) => ({
-    index: i,
-    init: [points[2 * i], points[2 * i + 1]],
-    divergenceStep: {},
-    overflowStep: {},
-    crossingStep: {},
-    cause: {},
-    wdAbsorbedStep: {},
-    expAbsorbedStep: {},
-    lyapunov: null,
-    lyapunovWindow: null,
-  }));
+  const trajectories: StudyTrajectory[] = Array.from({ length: n }, (_, i) =>
+    emptyStudyTrajectory(i, [points[2 * i], points[2 * i + 1]]),
+  );
   const runs: PrecisionRun[] = [];
   const skipped: StudyResult['skipped'] = [];
   const notes: string[] = [];
