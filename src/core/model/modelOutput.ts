@@ -4,11 +4,10 @@
  */
 import { type CauseEvents, type DivergenceCause, divergenceCause } from '../cause';
 import type { NumericsConfig, Precision } from '../config/types';
-import { ddToNumber } from '../dd';
 import { LEGACY_NUMERICS } from '../integratorState';
 import { runHeader, type TrajectoryRecord } from '../run/output';
 import { type SampleSummary, summarizeSamples } from '../run/summary';
-import { type ExponentialSchedule, log2ProjectionFactor, scheduleKind } from '../schedule';
+import { type ExponentialSchedule, log2ProjectionFactor } from '../schedule';
 import { modelLoss } from './bnGradient';
 import { type ModelConfig, paramCount, type ResolvedModel } from './types';
 
