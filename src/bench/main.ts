@@ -28,7 +28,8 @@ import {
 } from './emulated';
 import type { MirrorAgreement } from './gpuRows';
 import { type GpuReport, lowMirrorChecks, runGpuRows } from './gpuSection';
-import { modelSectionOptions, runModelSection } from './models';
+import { modelSectionOptions } from './modelJob';
+import { runModelSection } from './models';
 import { type BenchOptions, parseOptions, type Row, resultTable, USAGE } from './options';
 import {
   C_FLAGS,

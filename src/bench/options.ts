@@ -23,7 +23,7 @@ export interface BenchOptions {
   help: boolean;
 }
 
-/** The model section's job (src/bench/models.ts): seeds, steps, and the subsets of the slower rows. */
+/** The model section's job (src/bench/modelJob.ts): seeds, steps, and the subsets of the slower rows. */
 export const MODEL_DEFAULTS = { seeds: 4096, steps: 200, peerSeeds: 128, tsSeeds: 16 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]

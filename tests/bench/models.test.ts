@@ -6,6 +6,8 @@
  * (process.env.CI set) instead.
  */
 import { describe, expect, it } from 'vitest';
+import { modelFlops } from '../../src/bench/modelFlops';
+import { F32_AGREEMENT, F64_AGREEMENT } from '../../src/bench/modelJob';
 import {
   compareSnapshots,
   findPython,
@@ -18,7 +20,7 @@ import {
   runModelPeersAsync,
   writeModelPeerInput,
 } from '../../src/bench/modelPeers';
-import { F32_AGREEMENT, F64_AGREEMENT, modelFlops, runModelTs } from '../../src/bench/models';
+import { runModelTs } from '../../src/bench/modelRows';
 import { type Arith, F64 } from '../../src/core/arith';
 import { LEGACY_NUMERICS } from '../../src/core/integratorState';
 import { BnGradient } from '../../src/core/model/bnGradient';
