@@ -6,17 +6,15 @@
  * is replaced by the CPU workers with the run repeated there.
  * document.body.dataset.state: 'loading', then 'ready' (WebGPU) or 'cpu' (no WebGPU), or 'error'.
  */
-import { DEFAULT_CONFIG } from '../core/config/schema';
 import { acquireGpu, type GpuContext, GpuUnavailableError } from '../gpu/device';
 import { type GpuModelRunner, gpuRunner } from '../playground/model/gpuDriver';
 import { type ModelsPageState, stateIssues } from '../playground/model/pageState';
 import { type SlicePicture, slicePicture } from '../playground/model/picture';
 import { GpuRunError, type RunResult, runModels } from '../playground/model/runner';
 import type { PrecisionStats } from '../playground/model/stats';
-import { findModelFigure, MODEL_FIGURES } from '../playground/model/tour';
+import { MODEL_FIGURES, type ModelFigure } from '../playground/model/tour';
 import { decodeModelsHash, encodeModelsHash } from '../playground/model/urlState';
 import { browserWorkerPool, CancelledError } from '../playground/model/workerPool';
-import { DEFAULT_VIEW } from '../playground/viewState';
 import { Banners, noWebGpuLines } from '../ui/banner';
 import { ModelCharts } from '../ui/model/charts';
 import { ModelControls } from '../ui/model/controls';
@@ -89,7 +87,7 @@ class ModelsPage {
   private readonly charts = new ModelCharts(element('models-charts'));
   private readonly progress = new ProgressBox(element('models-progress'));
   private readonly controls: ModelControls;
-  private readonly tour: Tour;
+  private readonly tour: Tour<ModelFigure>;
   private gpu: GpuModelRunner | null = null;
   private adapter = 'none (CPU workers)';
   private ctx: GpuContext | null = null;
@@ -113,23 +111,12 @@ class ModelsPage {
       showFigure: (id) => void this.tour.start(MODEL_FIGURES.findIndex((f) => f.id === id)),
       savePng: () => void this.savePng(),
     });
-    // The shared Tour walks the plane's Figure type; each model figure rides in one by id (its config and
-    // view are unused placeholders), and onShow runs the model figure's state.
-    const figures = MODEL_FIGURES.map((f) => ({
-      id: f.id,
-      title: f.title,
-      caption: f.caption,
-      config: DEFAULT_CONFIG,
-      view: DEFAULT_VIEW,
-    }));
-    this.tour = new Tour(
+    this.tour = new Tour<ModelFigure>(
       element('models-tour'),
       async (f) => {
-        const mf = findModelFigure(f.id);
-        if (!mf) throw new Error(`no figure ${f.id}`);
-        await this.run({ ...mf.state, theme: this.state.theme, cpuSeeds: this.state.cpuSeeds });
+        await this.run({ ...f.state, theme: this.state.theme, cpuSeeds: this.state.cpuSeeds });
       },
-      figures,
+      MODEL_FIGURES,
     );
     window.addEventListener('resize', () => this.charts.resize());
   }

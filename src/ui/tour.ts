@@ -9,7 +9,14 @@ import './tour.css';
 import { FIGURES, type Figure } from '../playground/figures';
 import { isTextField } from './dom';
 
-export class Tour {
+/** What the tour shows of a figure; the plane's Figure by default, the models page's own figures too. */
+export interface TourFigure {
+  id: string;
+  title: string;
+  caption: string;
+}
+
+export class Tour<F extends TourFigure = Figure> {
   private readonly bar: HTMLElement;
   private readonly text: HTMLElement;
   private readonly prevButton: HTMLButtonElement;
@@ -20,8 +27,8 @@ export class Tour {
 
   constructor(
     container: HTMLElement,
-    private readonly onShow: (f: Figure) => Promise<void>,
-    private readonly figures: readonly Figure[] = FIGURES,
+    private readonly onShow: (f: F) => Promise<void>,
+    private readonly figures: readonly F[] = FIGURES as unknown as readonly F[],
   ) {
     this.bar = document.createElement('div');
     this.bar.className = 'ui-panel tour';
@@ -43,7 +50,7 @@ export class Tour {
   }
 
   /** The figure on show, or null when the tour is closed. */
-  get current(): Figure | null {
+  get current(): F | null {
     return this.index >= 0 ? this.figures[this.index] : null;
   }
 
