@@ -52,11 +52,27 @@ export function readConfig(input: unknown): { config: ExperimentConfig; issues: 
   const sink = new IssueSink();
   const d = DEFAULT_CONFIG;
   const obj = readObject(sink, '', input, TOP_KEYS) ?? {};
-  const steps = readNumber(sink, 'steps', obj.steps, RANGES.steps, d.steps);
   const config: ExperimentConfig = {
     loss: obj.loss === undefined ? structuredClone(d.loss) : readLoss(sink, obj.loss),
-    optimizer: readOptimizer(sink, obj.optimizer),
     init: obj.init === undefined ? structuredClone(d.init) : readInit(sink, obj.init),
+    ...readRunFields(sink, obj, d),
+  };
+  checkStartRange(sink, config);
+  return { config, issues: sink.issues };
+}
+
+/**
+ * Everything of a config but its loss and init (the plane's and the models' alike): the optimizer, the
+ * step counts, the tolerance, precision, backend and numerics, with `defaults` for absent fields.
+ */
+export function readRunFields(
+  sink: IssueSink,
+  obj: Record<string, unknown>,
+  defaults: Pick<ExperimentConfig, 'steps' | 'driftTolerance' | 'precision' | 'backend'>,
+): Omit<ExperimentConfig, 'loss' | 'init'> {
+  const steps = readNumber(sink, 'steps', obj.steps, RANGES.steps, defaults.steps);
+  const fields = {
+    optimizer: readOptimizer(sink, obj.optimizer),
     steps,
     sampleEvery: readNumber(sink, 'sampleEvery', obj.sampleEvery, { ...RANGES.sampleEvery, max: steps }, 1),
     driftTolerance: readNumber(
@@ -64,16 +80,15 @@ export function readConfig(input: unknown): { config: ExperimentConfig; issues: 
       'driftTolerance',
       obj.driftTolerance,
       RANGES.driftTolerance,
-      d.driftTolerance,
+      defaults.driftTolerance,
     ),
-    precision: readEnum(sink, 'precision', obj.precision, PRECISIONS, d.precision),
-    backend: readEnum(sink, 'backend', obj.backend, BACKENDS, d.backend),
+    precision: readEnum(sink, 'precision', obj.precision, PRECISIONS, defaults.precision),
+    backend: readEnum(sink, 'backend', obj.backend, BACKENDS, defaults.backend),
     numerics: readNumerics(sink, obj.numerics),
   };
-  checkPrecisionBackend(sink, config);
-  checkLowOptions(sink, config);
-  checkStartRange(sink, config);
-  return { config, issues: sink.issues };
+  checkPrecisionBackend(sink, fields);
+  checkLowOptions(sink, fields);
+  return fields;
 }
 
 export function validateConfig(input: unknown): ExperimentConfig {

@@ -6,14 +6,7 @@
 import { readEnum, readFiniteArray, readNumber, readObject, readVariant } from '../config/fields';
 import { ConfigError, type ConfigIssue, IssueSink, show } from '../config/issues';
 import { DEFAULT_CONFIG, MAX_TRAJECTORIES, RANGES } from '../config/schema';
-import { BACKENDS, PRECISIONS } from '../config/types';
-import {
-  checkLowOptions,
-  checkPrecisionBackend,
-  readNumerics,
-  readOptimizer,
-  TOP_KEYS,
-} from '../config/validate';
+import { readRunFields, TOP_KEYS } from '../config/validate';
 import {
   DATASET_NAMES,
   type DataSpec,
@@ -28,29 +21,16 @@ export const MODEL_GPU_PRECISIONS = ['f32', 'df64'] as const;
 
 export function readModelConfig(input: unknown): { config: ModelConfig | null; issues: ConfigIssue[] } {
   const sink = new IssueSink();
-  const d = DEFAULT_CONFIG;
   const obj = readObject(sink, '', input, TOP_KEYS) ?? {};
   const loss = readModelLoss(sink, obj.loss);
   const P = loss === null ? null : params(loss);
   const init = P === null ? null : readModelInit(sink, obj.init, P);
-  const steps = readNumber(sink, 'steps', obj.steps, RANGES.steps, 1000);
-  const config = {
-    optimizer: readOptimizer(sink, obj.optimizer),
-    steps,
-    sampleEvery: readNumber(sink, 'sampleEvery', obj.sampleEvery, { ...RANGES.sampleEvery, max: steps }, 1),
-    driftTolerance: readNumber(
-      sink,
-      'driftTolerance',
-      obj.driftTolerance,
-      RANGES.driftTolerance,
-      d.driftTolerance,
-    ),
-    precision: readEnum(sink, 'precision', obj.precision, PRECISIONS, 'f64'),
-    backend: readEnum(sink, 'backend', obj.backend, BACKENDS, 'cpu'),
-    numerics: readNumerics(sink, obj.numerics),
-  };
-  checkPrecisionBackend(sink, config);
-  checkLowOptions(sink, config);
+  const config = readRunFields(sink, obj, {
+    steps: 1000,
+    driftTolerance: DEFAULT_CONFIG.driftTolerance,
+    precision: 'f64',
+    backend: 'cpu',
+  });
   if (config.backend === 'gpu' && !(MODEL_GPU_PRECISIONS as readonly string[]).includes(config.precision)) {
     sink.add(
       'precision',
