@@ -235,7 +235,8 @@ describe.skipIf(!available)('density view (Chromium WebGPU on SwiftShader)', () 
   }, 240_000);
 
   it('time to draw a whole 1080p frame, paths against density, at several trajectory counts (printed)', async () => {
-    for (const count of [4096, 16384, 65536, 262144]) {
+    // The two ends of the range only: the printed times are for reading, not asserted (the suite's time).
+    for (const count of [4096, 262144]) {
       const m = await page.evaluate(async (n) => {
         const lab = window.lab! as unknown as {
           pause(): void;
@@ -250,9 +251,9 @@ describe.skipIf(!available)('density view (Chromium WebGPU on SwiftShader)', () 
         await lab.setConfig({ ...lab.getConfig(), init: seed, steps: 400 });
         await lab.step(20);
         // A snapshot draws everything from scratch (as after a pan or zoom, and for exports): the ring's
-        // paths, or the binning and the density pass. Best of two each; the PNG encoding is in both.
+        // paths, or the binning and the density pass. One of each; the PNG encoding is in both.
         const best: Record<string, number> = { off: Infinity, on: Infinity };
-        for (let rep = 0; rep < 2; rep++)
+        for (let rep = 0; rep < 1; rep++)
           for (const density of ['off', 'on'] as const) {
             lab.setView({ density, trails: false, mode: 'plane', camera: null });
             const t0 = performance.now();
