@@ -5,8 +5,9 @@
  */
 import { readEnum, readFiniteArray, readNumber, readObject, readVariant } from '../config/fields';
 import { ConfigError, type ConfigIssue, IssueSink, show } from '../config/issues';
+import { readRunFields } from '../config/runFields';
 import { DEFAULT_CONFIG, MAX_TRAJECTORIES, RANGES } from '../config/schema';
-import { readRunFields, TOP_KEYS } from '../config/validate';
+import { TOP_KEYS } from '../config/validate';
 import {
   DATASET_NAMES,
   type DataSpec,
