@@ -2,10 +2,10 @@
  * The output contract of a model run: the plane's (src/core/run/output.ts) with weight vectors of ℝ^P in
  * place of (x, y) pairs, and per sample the loss and training accuracy of both runs (README "Models").
  */
-import { type CauseEvents, type DivergenceCause, divergenceCause } from '../cause';
+import type { CauseEvents, DivergenceCause } from '../cause';
 import type { NumericsConfig, Precision } from '../config/types';
 import { LEGACY_NUMERICS } from '../integratorState';
-import { runHeader, type TrajectoryRecord } from '../run/output';
+import { eventSteps, runHeader, type TrajectoryRecord } from '../run/output';
 import { type SampleSummary, summarizeSamples } from '../run/summary';
 import { type ExponentialSchedule, log2ProjectionFactor } from '../schedule';
 import { modelLoss } from './bnGradient';
@@ -145,13 +145,7 @@ function trajectoryOutput(
   });
   return {
     init: Array.from(rec.init),
-    divergenceStep: rec.divergenceStep,
-    overflowStep: rec.overflowStep,
-    crossingStep: rec.crossingStep ?? null,
-    wdAbsorbedStep: rec.wdAbsorbedStep ?? null,
-    expAbsorbedStep: rec.expAbsorbedStep ?? null,
-    underflowStep: rec.underflowStep ?? null,
-    divergenceCause: divergenceCause(rec),
+    ...eventSteps(rec),
     samples: s,
   };
 }

@@ -134,8 +134,12 @@ export function trajectoryOutput(rec: TrajectoryRecord, steps: number[], log2c: 
 
 /** The per-trajectory events of the output contract (everything but the samples), and the cause. */
 export function trajectoryEvents(rec: TrajectoryRecord): Omit<TrajectoryOutput, 'samples'> {
+  return { init: rec.init, ...eventSteps(rec) };
+}
+
+/** A record's event steps (absent ones as null) and the cause they give: the plane's and the models'. */
+export function eventSteps(rec: CauseEvents): Omit<TrajectoryOutput, 'samples' | 'init'> {
   return {
-    init: rec.init,
     divergenceStep: rec.divergenceStep,
     overflowStep: rec.overflowStep,
     crossingStep: rec.crossingStep ?? null,
