@@ -125,10 +125,20 @@ const LOG2_10 = Math.log2(10);
  */
 export function mpSamplePair(A: MpArith, x: Decimal, y: Decimal): [number, number, number] {
   if (!x.isFinite() || !y.isFinite()) return [Number.NaN, Number.NaN, 0];
-  const e = Math.max(x.isZero() ? -Infinity : x.e, y.isZero() ? -Infinity : y.e);
-  if (!Number.isFinite(e) || Math.abs(e) < 300) return [x.toNumber(), y.toNumber(), 0];
+  const [[sx, sy], k] = mpSampleVector(A, [x, y]);
+  return [sx, sy, k];
+}
+
+/**
+ * Finite mp values as float64 values v' and k with v ≈ 2^k·v', k = 0 while the largest is within float64's
+ * range (the pair above, and a model's weight vector).
+ */
+export function mpSampleVector(A: MpArith, xs: readonly Decimal[]): [number[], number] {
+  let e = Number.NEGATIVE_INFINITY;
+  for (const x of xs) if (!x.isZero()) e = Math.max(e, x.e);
+  if (!Number.isFinite(e) || Math.abs(e) < 300) return [xs.map((x) => x.toNumber()), 0];
   const k = Math.floor(e * LOG2_10);
   // A rounded 2^−k is plenty for a float64 sample (the exact one has |k| digits).
   const s = A.from(2).pow(-k);
-  return [x.times(s).toNumber(), y.times(s).toNumber(), k];
+  return [xs.map((x) => x.times(s).toNumber()), k];
 }

@@ -2,10 +2,11 @@
  * Runs a model config on the CPU reference integrators (f64, the f32 mirror, dd, mp, bf16, f16), with the
  * plane's conventions (src/core/run/cpuRun.ts): mp runs without renormalisation and with the recurrence.
  */
+import type Decimal from 'decimal.js';
 import type { Arith, CpuPrecision } from '../arith';
 import { arithFor } from '../arithFor';
 import { LEGACY_NUMERICS } from '../integratorState';
-import { MP_DEFAULT_BITS, type MpArith, mpArith } from '../mp';
+import { MP_DEFAULT_BITS, type MpArith, mpArith, mpSampleVector } from '../mp';
 import { mpConstants } from '../mpSchedule';
 import { copyEvents, sampleSteps } from '../run/output';
 import { toExponential } from '../schedule';
@@ -33,14 +34,8 @@ function sampleVector<T>(A: Arith<T>, xs: readonly T[], out: Float64Array): numb
     });
     return 0;
   }
-  const M = A as unknown as MpArith;
-  let e = -Infinity;
-  for (const x of xs as unknown as import('decimal.js').default[]) if (!x.isZero()) e = Math.max(e, x.e);
-  const k = Number.isFinite(e) && Math.abs(e) >= 300 ? Math.floor(e * Math.log2(10)) : 0;
-  const s = M.from(2).pow(-k);
-  (xs as unknown as import('decimal.js').default[]).forEach((x, i) => {
-    out[i] = k === 0 ? x.toNumber() : x.times(s).toNumber();
-  });
+  const [values, k] = mpSampleVector(A as unknown as MpArith, xs as unknown as Decimal[]);
+  out.set(values);
   return k;
 }
 
